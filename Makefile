@@ -1,0 +1,42 @@
+# The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
+# Both create the virtual environment on first use from the pinned lock file.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+.PHONY: install demo test lint typecheck lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+demo: install
+	@mkdir -p $(OUT)
+	@for example in emerging-biotech midsize-hybrid large-pharma; do \
+	  $(BIN)/crosource recommend examples/$$example.yaml --format html --out $(OUT)/$$example.html || exit 1; \
+	done
+	$(BIN)/crosource recommend examples/midsize-hybrid.yaml --format table
+	@echo
+	@echo "HTML reports: $(OUT)/emerging-biotech.html $(OUT)/midsize-hybrid.html $(OUT)/large-pharma.html"
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest -n 2
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^crosource' > requirements.lock
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Typed, validated domain objects. No I/O, no database."""

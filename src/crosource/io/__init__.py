@@ -1,0 +1,1 @@
+"""Readers and writers for portfolio files: YAML, JSON and Excel."""

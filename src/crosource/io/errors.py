@@ -1,0 +1,44 @@
+"""Problems of an input file, each with the place a person can find it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crosource.domain.validation import Path
+
+Locator = Callable[[Path], str]
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    file: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.file}: {self.where}" if self.where else self.file
+        return f"{place}: {self.message}"
+
+
+class InvalidInput(Exception):
+    """An input file (or form) that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: Sequence[FileProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str, message: str, where: str = "") -> InvalidInput:
+        return cls([FileProblem(file, where, message)])
+
+
+def render_path(path: Path) -> str:
+    """A YAML path as a person writes it: `studies[0].demand.clinical_monitoring`."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
