@@ -1,0 +1,1 @@
+"""Pure computation on domain objects: no web, database or file code."""

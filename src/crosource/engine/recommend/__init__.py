@@ -1,0 +1,1 @@
+"""Assess and recommend: relationship and delivery model per program and per (study, function)."""
