@@ -26,10 +26,12 @@ def entries(name: str) -> list[dict[str, Any]]:
     return items
 
 
+@cache
 def ids(name: str) -> list[str]:
     return [str(item["id"]) for item in entries(name)]
 
 
+@cache
 def by_id(name: str) -> dict[str, dict[str, Any]]:
     return {str(item["id"]): item for item in entries(name)}
 

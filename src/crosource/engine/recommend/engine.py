@@ -34,7 +34,7 @@ from crosource.engine.recommend.result import (
     Reason,
     Recommendation,
 )
-from crosource.engine.recommend.rules import RuleSet, constraint_texts, rule_sets
+from crosource.engine.recommend.rules import Rule, RuleSet, constraint_texts, rule_sets
 
 Overrides = Mapping[str, Any]
 
@@ -46,29 +46,39 @@ def constraint(rule: str, **values: Any) -> Reason:
     return Reason(rule, text)
 
 
+def _tally(
+    rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason]
+) -> tuple[str, dict[str, float], list[Rule], list[str]]:
+    """The choice, the score of every option, the rules that fired, the options tied at best."""
+    scores = dict.fromkeys(rules.options, 0.0)
+    fired = [rule for rule in rules.rules if holds(rule.when, facts)]
+    for rule in fired:
+        scores[rule.supports] += rule.weight
+    open_options = [o for o in rules.tie_order if o not in unavailable] or list(rules.tie_order)
+    best = max(scores[o] for o in open_options)
+    tied = [o for o in open_options if scores[o] == best]
+    return tied[0], scores, fired, tied
+
+
+def choose(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None = None) -> str:
+    """Only the choice: what counterfactual search needs, without rendering reasons."""
+    return _tally(rules, facts, unavailable or {})[0]
+
+
 def score(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None = None) -> Decision:
     """Score every option, choose the best available one, and say why."""
     unavailable = unavailable or {}
-    scores = dict.fromkeys(rules.options, 0.0)
-    fired: list[Reason] = []
-    for rule in rules.rules:
-        if holds(rule.when, facts):
-            scores[rule.supports] += rule.weight
-            fired.append(Reason(rule.id, render(rule.reason, facts), rule.supports, rule.weight))
-    open_options = [o for o in rules.tie_order if o not in unavailable]
+    choice, scores, fired_rules, tied = _tally(rules, facts, unavailable)
+    fired = [Reason(r.id, render(r.reason, facts), r.supports, r.weight) for r in fired_rules]
     blocked = list(unavailable.values())
-    if not open_options:
-        open_options = list(rules.tie_order)
+    if all(o in unavailable for o in rules.options):
         blocked.append(constraint("avail.none"))
-    best = max(scores[o] for o in open_options)
-    tied = [o for o in open_options if scores[o] == best]
-    choice = tied[0]
     order = " > ".join(rules.tie_order)
     notes: list[Reason] = []
-    if not any(r.option in open_options for r in fired):
+    if not any(r.option not in unavailable for r in fired):
         notes.append(constraint("choice.no_rule", choice=choice, order=order))
     elif len(tied) > 1:
-        notes.append(constraint("choice.tie", options=", ".join(tied), score=f"{best:g}",
+        notes.append(constraint("choice.tie", options=", ".join(tied), score=f"{scores[choice]:g}",
                                 choice=choice, order=order))
     fired.sort(key=lambda r: (r.option != choice, -r.weight))
     return Decision(choice, scores, fired + notes + blocked,
@@ -77,10 +87,17 @@ def score(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None
 
 @dataclass(frozen=True)
 class ProgramState:
+    """A program's facts, including its decisions, under some overrides of the inputs."""
+
     facts: Facts
-    relationship: Decision
-    model: Decision
-    boutique: BoutiqueFlag
+
+    @property
+    def relationship(self) -> str:
+        return str(self.facts["program.relationship"])
+
+    @property
+    def model(self) -> str:
+        return str(self.facts["program.model"])
 
 
 class Recommender:
@@ -89,6 +106,7 @@ class Recommender:
         self.ctx = Context(portfolio)
         self.rules = rule_sets()
         self._programs: dict[tuple[str, tuple[tuple[str, Any], ...]], ProgramState] = {}
+        self._providers_blocked: dict[tuple[str, str], dict[str, Reason]] = {}
 
     # -- program decisions -------------------------------------------------------------------
     def program_state(self, program: Program, overrides: Overrides) -> ProgramState:
@@ -96,12 +114,12 @@ class Recommender:
         if key not in self._programs:
             inputs = Inputs(self.portfolio, overrides)
             facts = {**sponsor_facts(self.ctx, inputs), **program_facts(self.ctx, inputs, program)}
-            relationship = score(self.rules["relationship"], facts)
-            model = score(self.rules["program_model"], facts)
-            flag = self._boutique_flag(facts)
-            facts |= {"program.model": model.choice, "program.relationship":
-                      relationship.choice, "program.boutique": flag.flag}
-            self._programs[key] = ProgramState(facts, relationship, model, flag)
+            facts |= {
+                "program.model": choose(self.rules["program_model"], facts),
+                "program.relationship": choose(self.rules["relationship"], facts),
+                "program.boutique": self._boutique_flag(facts).flag,
+            }
+            self._programs[key] = ProgramState(facts)
         return self._programs[key]
 
     def _boutique_flag(self, facts: Facts) -> BoutiqueFlag:
@@ -115,10 +133,19 @@ class Recommender:
 
     # -- per (study, function) ---------------------------------------------------------------
     def _unavailable(self, study: Study, function: str, facts: Facts) -> dict[str, Reason]:
+        blocked = dict(self._blocked_providers(study, function))
+        if float(facts["function.internal_fte"]) <= 0:
+            label = catalog.label("functions", function)
+            blocked["in_house"] = constraint("avail.in_house.no_staff", function=label)
+        return blocked
+
+    def _blocked_providers(self, study: Study, function: str) -> dict[str, Reason]:
+        """Provider models nobody can deliver; they do not depend on the sponsor's inputs."""
+        key = (study.id, function)
+        if key in self._providers_blocked:
+            return self._providers_blocked[key]
         label = catalog.label("functions", function)
         blocked: dict[str, Reason] = {}
-        if float(facts["function.internal_fte"]) <= 0:
-            blocked["in_house"] = constraint("avail.in_house.no_staff", function=label)
         for model in PROVIDER_MODELS:
             if not capable(self.portfolio, study, function, model):
                 regions = ""
@@ -127,13 +154,21 @@ class Recommender:
                     regions = f" in all of the study's regions ({names})"
                 blocked[model] = constraint("avail.provider.none", function=label, model=model,
                                             regions=regions)
+        self._providers_blocked[key] = blocked
         return blocked
 
-    def function_decision(self, study: Study, function: str, overrides: Overrides) -> Decision:
+    def _function_facts(self, study: Study, function: str, overrides: Overrides) -> Facts:
         program = self.program_state(self.portfolio.program(study.program), overrides)
-        facts = function_facts(self.ctx, Inputs(self.portfolio, overrides), study, function,
-                               program.facts)
+        return function_facts(self.ctx, Inputs(self.portfolio, overrides), study, function,
+                              program.facts)
+
+    def function_decision(self, study: Study, function: str, overrides: Overrides) -> Decision:
+        facts = self._function_facts(study, function, overrides)
         return score(self.rules["function_model"], facts, self._unavailable(study, function, facts))
+
+    def function_choice(self, study: Study, function: str, overrides: Overrides) -> str:
+        facts = self._function_facts(study, function, overrides)
+        return choose(self.rules["function_model"], facts, self._unavailable(study, function, facts))
 
     def _provider(self, study: Study, function: str, model: str) -> tuple[str | None, list[Reason]]:
         if model == "in_house":
@@ -172,24 +207,25 @@ class Recommender:
         return specs
 
     def _program_result(self, program: Program) -> ProgramResult:
-        state = self.program_state(program, {})
+        facts = self.program_state(program, {}).facts
+        relationship = score(self.rules["relationship"], facts)
+        model = score(self.rules["program_model"], facts)
         needed = sorted({f for s in self.portfolio.studies_of(program.id)
                          for f, e in s.demand.items() if e > 0}, key=FUNCTIONS.index)
         specs = self._inputs(program, needed)
-        state.relationship.counterfactuals = counterfactuals(
-            specs, lambda o: self.program_state(program, o).relationship.choice,
-            state.relationship.choice)
-        state.model.counterfactuals = counterfactuals(
-            specs, lambda o: self.program_state(program, o).model.choice, state.model.choice)
-        return ProgramResult(program.id, program.name or program.id, state.relationship,
-                             state.model, state.boutique)
+        relationship.counterfactuals = counterfactuals(
+            specs, lambda o: self.program_state(program, o).relationship, relationship.choice)
+        model.counterfactuals = counterfactuals(
+            specs, lambda o: self.program_state(program, o).model, model.choice)
+        return ProgramResult(program.id, program.name or program.id, relationship, model,
+                             self._boutique_flag(facts))
 
     def _assignment(self, study: Study, function: str) -> AssignmentResult:
         program = self.portfolio.program(study.program)
         decision = self.function_decision(study, function, {})
         decision.counterfactuals = counterfactuals(
             self._inputs(program, [function]),
-            lambda o: self.function_decision(study, function, o).choice, decision.choice)
+            lambda o: self.function_choice(study, function, o), decision.choice)
         provider, reasons = self._provider(study, function, decision.choice)
         return AssignmentResult(study.id, program.id, function, provider, decision, reasons)
 

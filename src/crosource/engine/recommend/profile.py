@@ -75,6 +75,23 @@ class Context:
         return {a["id"] for a in catalog.entries("therapeutic_areas") if a["complex"]}
 
     @cached_property
+    def peaks(self) -> dict[str, float]:
+        return {f: self.staffing.peak(f) for f in FUNCTIONS}
+
+    @cached_property
+    def fluctuations(self) -> dict[str, float]:
+        return {f: self.staffing.fluctuation(f) for f in FUNCTIONS}
+
+    @cached_property
+    def area_studies(self) -> dict[str, int]:
+        """Studies per therapeutic area across the portfolio."""
+        areas = {p.id: p.therapeutic_area for p in self.portfolio.programs}
+        counts: dict[str, int] = {}
+        for study in self.portfolio.studies:
+            counts[areas[study.program]] = counts.get(areas[study.program], 0) + 1
+        return counts
+
+    @cached_property
     def needed(self) -> set[str]:
         return {f for s in self.portfolio.studies for f, e in s.demand.items() if e > 0}
 
@@ -92,7 +109,7 @@ def sponsor_facts(ctx: Context, inputs: Inputs) -> Facts:
     for name in type(portfolio.sponsor.preferences).model_fields:
         facts[f"preferences.{name}"] = inputs.preference(name)
     external = sum(
-        max(0.0, ctx.staffing.peak(f) - inputs.internal(f)[0]) for f in ctx.needed
+        max(0.0, ctx.peaks[f] - inputs.internal(f)[0]) for f in ctx.needed
     )
     share = float(assumption(portfolio, "oversight_share")["fsp"])  # type: ignore[index]
     need = share * external
@@ -100,7 +117,7 @@ def sponsor_facts(ctx: Context, inputs: Inputs) -> Facts:
     facts["sponsor.oversight_coverage"] = (
         facts["sponsor.oversight_fte"] / need if need > 0 else NO_NEED_COVERAGE
     )
-    cvs = [ctx.staffing.fluctuation(f) for f in ctx.needed]
+    cvs = [ctx.fluctuations[f] for f in ctx.needed]
     facts["portfolio.demand_fluctuation"] = level(
         max(cvs, default=0.0), FLUCTUATION_LEVELS
     )
@@ -150,11 +167,7 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
         "program.commercial_intent": bool(inputs.program_flag(program, "commercial_intent")),
         "program.n_studies": len(studies),
         "program.span_years": span_days / 365.25 if studies else 0.0,
-        "program.ta_pipeline_studies": sum(
-            1
-            for s in ctx.portfolio.studies
-            if ctx.portfolio.program(s.program).therapeutic_area == area
-        ),
+        "program.ta_pipeline_studies": ctx.area_studies.get(area, 0),
         "program.n_regions": len({r for s in studies for r, n in s.regions.items() if n > 0}),
         "program.max_sites": max((s.sites for s in studies), default=0),
         "program.complex_design": any(s.complexity == "high" or s.adaptive_design for s in studies),
@@ -183,7 +196,7 @@ def function_facts(
     """Facts of one (study, function); `program` holds the program's facts and decisions."""
     info = ctx.functions[function]
     fte, maturity = inputs.internal(function)
-    peak = ctx.staffing.peak(function)
+    peak = ctx.peaks[function]
     area = str(program["program.therapeutic_area"])
     return {
         **program,
@@ -196,7 +209,7 @@ def function_facts(
         "function.internal_maturity": maturity,
         "function.internal_coverage": fte / peak if peak > 0 else NO_NEED_COVERAGE,
         "function.demand_fte_months": float(study.demand.get(function, 0.0)),  # type: ignore[call-overload]
-        "function.demand_fluctuation": level(ctx.staffing.fluctuation(function), FLUCTUATION_LEVELS),
+        "function.demand_fluctuation": level(ctx.fluctuations[function], FLUCTUATION_LEVELS),
         "function.boutique_expert_available": bool(_boutique_experts(ctx, area, function)),
         "study.id": study.id,
         "study.phase": study.phase,

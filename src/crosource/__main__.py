@@ -1,0 +1,3 @@
+from crosource.cli import main
+
+main()

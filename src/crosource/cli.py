@@ -1,0 +1,160 @@
+"""The command line: thin commands over the engines (DESIGN.md, Contracts: CLI).
+
+Exit codes: 0 success, 2 invalid input (every problem printed with its place), 1 internal error.
+`--format json` prints one JSON document: {"crosource", "command", "input", "result"}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from crosource import __version__
+from crosource.io.errors import InvalidInput
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="crosource: decide who does the clinical work, on what terms, and why.",
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+FileArg = Annotated[Path, typer.Argument(help="Portfolio file: .yaml, .yml, .json or .xlsx.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write the output to this file instead of stdout.")
+]
+
+
+def envelope(command: str, source: str, result: dict[str, Any]) -> str:
+    document = {"crosource": __version__, "command": command, "input": source, "result": result}
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str)
+
+
+def write_output(text: str, out: Path | None) -> None:
+    """Print, or write the file atomically (never a half-written report)."""
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        Path(tmp).replace(out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    err.print(f"Wrote {out}")
+
+
+@app.command()
+def validate(file: FileArg) -> None:
+    """Check a portfolio file and report every problem with its place."""
+    from crosource.io.portfolio_io import load_portfolio
+
+    portfolio = load_portfolio(file)
+    typer.echo(
+        f"{file}: valid ({len(portfolio.programs)} programs, {len(portfolio.studies)} studies, "
+        f"{len(portfolio.providers)} providers, {len(portfolio.plans)} plans)"
+    )
+
+
+@app.command()
+def template(
+    file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write an empty portfolio workbook with a README sheet explaining every sheet."""
+    from crosource.io import excel_io
+
+    if file.suffix.lower() != ".xlsx":
+        raise InvalidInput.single(str(file), "a template is an Excel workbook; use a .xlsx name")
+    if file.exists() and not force:
+        raise InvalidInput.single(str(file), "exists already; use --force to overwrite it")
+    excel_io.write_template(file)
+    typer.echo(f"Wrote {file}")
+
+
+@app.command()
+def convert(
+    source: FileArg,
+    target: Annotated[Path, typer.Argument(help="The file to write: .yaml, .json or .xlsx.")],
+) -> None:
+    """Convert a portfolio between YAML, JSON and Excel (nothing is lost)."""
+    from crosource.io.portfolio_io import load_portfolio, save_portfolio
+
+    save_portfolio(load_portfolio(source), target)
+    typer.echo(f"Wrote {target}")
+
+
+@app.command()
+def recommend(file: FileArg, format: FormatOpt = Format.table, out: OutOpt = None) -> None:
+    """Recommend relationship and delivery model per program and per (study, function)."""
+    from crosource.engine.recommend.engine import recommend as run
+    from crosource.io.portfolio_io import load_portfolio
+
+    portfolio = load_portfolio(file)
+    result = run(portfolio)
+    if format is Format.json:
+        write_output(envelope("recommend", str(file), result.to_json()), out)
+    elif format is Format.html:
+        from crosource.report.html import recommendation_html
+
+        write_output(recommendation_html(portfolio, result), out)
+    else:
+        from crosource.report.recommend_table import render
+
+        if out is None:
+            render(portfolio, result, Console(highlight=False))
+        else:
+            console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+            render(portfolio, result, console)
+            write_output(console.export_text(), out)
+
+
+@app.command()
+def assess(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Portfolio file to write.")] = Path(
+        "portfolio.yaml"
+    ),
+) -> None:
+    """Ask the questionnaire in the terminal and write a portfolio file."""
+    from crosource.cli_assess import run_questionnaire
+    from crosource.io.portfolio_io import save_portfolio
+
+    portfolio = run_questionnaire(err)
+    save_portfolio(portfolio, out)
+    err.print(f"Wrote {out}. Next: crosource recommend {out}")
+
+
+def main() -> None:
+    try:
+        app()  # standalone: usage errors print their message and exit 2
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error[/]: {problem}", markup=True, highlight=False)
+        count = len(exc.problems)
+        err.print(f"{count} problem{'s' if count != 1 else ''}; nothing was written.")
+        sys.exit(2)
+    except Exception as exc:  # the boundary: a user never sees a traceback
+        if os.environ.get("CROSOURCE_DEBUG"):
+            raise
+        err.print(f"internal error: {type(exc).__name__}: {exc}")
+        err.print("Set CROSOURCE_DEBUG=1 to see the traceback, and report it.")
+        sys.exit(1)

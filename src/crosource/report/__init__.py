@@ -1,0 +1,1 @@
+"""Renderers: terminal tables, HTML reports. They only render results; they decide nothing."""

@@ -1,0 +1,70 @@
+"""HTML reports, rendered with Jinja2 from result objects; self-contained (no external assets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from crosource import __version__
+from crosource.domain.portfolio import Portfolio
+from crosource.domain.taxonomy import FUNCTIONS
+from crosource.engine.recommend.result import Recommendation
+from crosource.engine.recommend.rules import rule_sets
+from crosource.report import labels
+
+_env = Environment(
+    loader=PackageLoader("crosource.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.globals.update(
+    label=labels.model,
+    short=lambda o: labels.MODEL_SHORT.get(o, o),
+    colour=lambda o: labels.MODEL_COLOURS.get(o, "#607d8b"),
+    function_label=labels.function,
+    version=__version__,
+)
+
+
+def _basis() -> dict[str, str]:
+    from crosource import catalog
+
+    basis = {r.id: r.basis for s in rule_sets().values() for r in s.rules}
+    basis |= {str(r["id"]): str(r["basis"]) for r in catalog.load("rules/constraints")["rules"]}
+    return basis
+
+
+def recommendation_html(portfolio: Portfolio, result: Recommendation) -> str:
+    cells = {(a.study, a.function): a for a in result.assignments}
+    functions = {
+        p.id: [f for f in FUNCTIONS if any(a.program == p.id and a.function == f
+                                           for a in result.assignments)]
+        for p in result.programs
+    }
+    cited_ids: list[str] = []
+    decisions: list[Any] = [p.relationship for p in result.programs]
+    decisions += [p.model for p in result.programs] + [a.decision for a in result.assignments]
+    for decision in decisions:
+        cited_ids += [r.rule for r in decision.reasons]
+    for a in result.assignments:
+        cited_ids += [r.rule for r in a.provider_reasons]
+    for p in result.programs:
+        cited_ids += [r.rule for r in p.boutique.reasons]
+    basis = _basis()
+    cited = [(i, basis.get(i, "")) for i in sorted(set(cited_ids))]
+    return _env.get_template("recommend.html.j2").render(
+        title=f"Sourcing recommendation: {portfolio.sponsor.name}",
+        subtitle=(f"{len(portfolio.programs)} programs · {len(portfolio.studies)} studies · "
+                  f"{len(portfolio.providers)} candidate providers"),
+        generated=dt.date.today().isoformat(),
+        result=result,
+        facts=result.facts,
+        studies={p.id: portfolio.studies_of(p.id) for p in portfolio.programs},
+        functions=functions,
+        cells=cells,
+        cited=cited,
+    )

@@ -1,0 +1,33 @@
+"""Short and long names of ids for display."""
+
+from __future__ import annotations
+
+from crosource import catalog
+
+MODEL_LABELS = {
+    "in_house": "In-house",
+    "fso": "Full-service CRO",
+    "fsp": "FSP",
+    "boutique": "Boutique",
+    "hybrid": "Hybrid",
+    "strategic": "Strategic",
+    "tactical": "Tactical",
+}
+MODEL_SHORT = {"in_house": "IH", "fso": "FSO", "fsp": "FSP", "boutique": "BTQ"}
+MODEL_COLOURS = {
+    "in_house": "#2e7d32",
+    "fso": "#1565c0",
+    "fsp": "#ef6c00",
+    "boutique": "#6a1b9a",
+    "hybrid": "#00838f",
+    "strategic": "#283593",
+    "tactical": "#8d6e63",
+}
+
+
+def model(option: str) -> str:
+    return MODEL_LABELS.get(option, option)
+
+
+def function(function_id: str) -> str:
+    return catalog.label("functions", function_id)
