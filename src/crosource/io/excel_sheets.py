@@ -1,4 +1,4 @@
-"""The layout of the portfolio workbook: its sheets and columns, how cells hold values, README.
+"""The layout of the portfolio workbook (sheets, columns, README), its cells, and its writing.
 
 The reader, the writer, the template and the README sheet are all driven by `SHEETS`, so that
 they cannot disagree about a sheet or a column.
@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from crosource import catalog
+from crosource.domain import taxonomy as tx
 from crosource.domain.portfolio import SCHEMA, Portfolio, Preferences
 from crosource.domain.references import SCORE_CRITERIA
-from crosource.domain.taxonomy import (
-    DELIVERY_MODELS,
-    FUNCTIONS,
-    LEVELS,
-    PHASES,
-    PROVIDER_KINDS,
-    PROVIDER_MODELS,
-    REGIONS,
-    RELATIONSHIPS,
-    STAGES,
-    THERAPEUTIC_AREAS,
-)
 
-# text: free text or an id; number, bool, date: one value; list: `a; b`; map: `key:number; ...`;
-# value: a number or a map (assumptions).
-Kind = Literal["text", "number", "bool", "date", "list", "map", "value"]
+# text: an id or a vocabulary value (trimmed); label: free text, kept exactly; number, bool,
+# date: one value; list: `a; b`; map: `key:number; ...`; value: a number or a map (assumptions).
+Kind = Literal["text", "label", "number", "bool", "date", "list", "map", "value"]
 
 
 @dataclass(frozen=True)
@@ -55,129 +49,140 @@ class Sheet:
         return next(c.kind for c in self.columns if c.name == column)
 
 
-def _ids(values: tuple[str, ...] | list[str]) -> str:
+def _ids(values: tuple[str, ...]) -> str:
     return " | ".join(values)
 
 
-def _col(name: str, kind: Kind, help: str, required: bool = False) -> Column:
-    return Column(name, kind, help, required)
+# One block per sheet: its name and what it holds, then one line per column: name, kind, help.
+# A star marks a required sheet, or a column the sheet must have (its cells may still be empty).
+_LAYOUT = """
+Sponsor* | The sponsor, one field per row; also the file's schema and currency.
+  field* text | the field name (listed below)
+  value* value | its value; empty = the default
+Internal | Internal staff by function; a function not listed cannot be in-house.
+  function* text | function id
+  fte* number | internal FTE available
+  maturity* number | 0 (none) to 4 (best in class)
+Programs* | One row per program.
+  id* text | program id (permanent)
+  name label | label
+  therapeutic_area* text | therapeutic area id
+  rare_disease bool | TRUE/FALSE; default FALSE
+  modality label | e.g. small_molecule
+  commercial_intent bool | TRUE/FALSE; default TRUE
+  value_of_a_day_usd number | empty = default from phase
+Studies* | One row per study; its demand is on the Demand sheet.
+  id* text | study id (permanent)
+  program* text | program id from Programs
+  phase* text | {phases}, as text ("2")
+  start* date | an Excel date or YYYY-MM-DD
+  regions* map | sites per region: north_america:25; western_europe:15
+  patients* number | whole number, more than 0
+  enrollment_rate* number | mean patients per site per month
+  treatment_followup_months number | default 0
+  complexity text | {levels}; default medium
+  adaptive_design bool | TRUE/FALSE; default FALSE
+  pivotal bool | TRUE/FALSE; default FALSE
+  feasibility_only bool | TRUE/FALSE; default FALSE
+Demand | FTE-months a study needs, one row per study and function.
+  study* text | study id from Studies
+  function* text | function id
+  fte_months* number | FTE-months, at least 0
+Providers | One row per candidate provider; its functions are on ProviderFunctions.
+  id* text | provider id (permanent)
+  name label | label
+  kind* text | {kinds}
+  models* list | models offered, e.g. fso; fsp ({provider_models})
+  regions list | regions covered, e.g. north_america; western_europe
+  therapeutic_areas map | expertise 0-4, e.g. oncology:4; rare_disease:2
+ProviderFunctions | The functions a provider offers, one row each.
+  provider* text | provider id from Providers
+  function* text | function id
+  capacity_fte number | FTE at any time; empty = no limit
+Rates | Price per FTE-month by provider, function and region.
+  provider* text | provider id from Providers
+  function* text | a function the provider offers
+  region* text | region id, or default for every other region
+  usd* number | USD per FTE-month, more than 0
+Scores | Provider scores by criterion, 0 to 4.
+  provider* text | provider id from Providers
+  criterion* text | criterion id (listed below)
+  score* number | 0 to 4
+Assumptions | Overrides of the cost model's assumptions, by id.
+  id* text | assumption id (listed below)
+  value* value | a number, or key: value; key: value for a map
+Plans | Sourcing plans: one row per assignment; the rows with the same plan form a plan.
+  plan* text | plan name
+  base text | recommended: fill what the plan leaves out from the recommendation
+  study* text | study id, or "*" for every study
+  function* text | function id
+  model* text | {models}
+  provider text | provider id; empty for in_house
+Relationships | Relationship choices of a plan; the plan must be on Plans.
+  plan* text | plan name from Plans
+  program* text | program id
+  provider* text | provider id
+  type* text | {relationships}
+Optimize | Optimizer settings, one field per row; all empty = no settings.
+  field* text | the field name (listed below)
+  value* value | its value; empty = the default
+OptimizeRules | Optimizer locks (must be kept) and forbids (must not be used).
+  kind* text | lock | forbid
+  study* text | study id, or "*" for every study
+  function* text | function id
+  model* text | {models}
+  provider text | provider id; empty for in_house
+"""
 
 
-_FIELD = _col("field", "text", "the field name (listed below)", True)
-_VALUE = _col("value", "value", "its value; empty = the default", True)
-_ASSIGNMENT = (
-    _col("study", "text", 'study id, or "*" for every study', True),
-    _col("function", "text", "function id", True),
-    _col("model", "text", _ids(DELIVERY_MODELS), True),
-    _col("provider", "text", "provider id; empty for in_house"),
-)
+def _parse_layout(text: str) -> tuple[Sheet, ...]:
+    sheets: list[Sheet] = []
+    for line in text.strip().splitlines():
+        head, _, help = line.partition(" | ")
+        name, *kind = head.split()
+        required, name = name.endswith("*"), name.rstrip("*")
+        if not line.startswith(" "):
+            sheets.append(Sheet(name, help, (), required))
+            continue
+        if kind[0] not in get_args(Kind):
+            raise ValueError(f"unknown kind {kind[0]!r} in the workbook layout")
+        column = Column(name, cast(Kind, kind[0]), help, required)
+        sheets[-1] = replace(sheets[-1], columns=(*sheets[-1].columns, column))
+    return tuple(sheets)
 
-SHEETS: tuple[Sheet, ...] = (
-    Sheet("Sponsor", "The sponsor, one field per row; also the file's schema and currency.",
-          (_FIELD, _VALUE), required=True),
-    Sheet("Internal", "Internal staff by function; a function not listed cannot be in-house.", (
-        _col("function", "text", "function id", True),
-        _col("fte", "number", "internal FTE available", True),
-        _col("maturity", "number", "0 (none) to 4 (best in class)", True),
-    )),
-    Sheet("Programs", "One row per program.", (
-        _col("id", "text", "program id (permanent)", True),
-        _col("name", "text", "label"),
-        _col("therapeutic_area", "text", "therapeutic area id", True),
-        _col("rare_disease", "bool", "TRUE/FALSE; default FALSE"),
-        _col("modality", "text", "e.g. small_molecule; may be empty"),
-        _col("commercial_intent", "bool", "TRUE/FALSE; default TRUE"),
-        _col("value_of_a_day_usd", "number", "empty = default from phase"),
-    ), required=True),
-    Sheet("Studies", "One row per study; its demand is on the Demand sheet.", (
-        _col("id", "text", "study id (permanent)", True),
-        _col("program", "text", "program id from Programs", True),
-        _col("phase", "text", f'{_ids(PHASES)} (as text, e.g. "2")', True),
-        _col("start", "date", "an Excel date or YYYY-MM-DD", True),
-        _col("regions", "map", "sites per region: north_america:25; western_europe:15", True),
-        _col("patients", "number", "whole number, more than 0", True),
-        _col("enrollment_rate", "number", "mean patients per site per month", True),
-        _col("treatment_followup_months", "number", "default 0"),
-        _col("complexity", "text", f"{_ids(LEVELS)}; default medium"),
-        _col("adaptive_design", "bool", "TRUE/FALSE; default FALSE"),
-        _col("pivotal", "bool", "TRUE/FALSE; default FALSE"),
-        _col("feasibility_only", "bool", "TRUE/FALSE; default FALSE"),
-    ), required=True),
-    Sheet("Demand", "FTE-months a study needs, one row per study and function.", (
-        _col("study", "text", "study id from Studies", True),
-        _col("function", "text", "function id", True),
-        _col("fte_months", "number", "FTE-months, at least 0", True),
-    )),
-    Sheet("Providers", "One row per candidate provider; functions on ProviderFunctions.", (
-        _col("id", "text", "provider id (permanent)", True),
-        _col("name", "text", "label"),
-        _col("kind", "text", _ids(PROVIDER_KINDS), True),
-        _col("models", "list", f"models offered, e.g. fso; fsp ({_ids(PROVIDER_MODELS)})", True),
-        _col("regions", "list", "regions covered, e.g. north_america; western_europe"),
-        _col("therapeutic_areas", "map", "expertise 0-4, e.g. oncology:4; rare_disease:2"),
-    )),
-    Sheet("ProviderFunctions", "The functions a provider offers, one row each.", (
-        _col("provider", "text", "provider id from Providers", True),
-        _col("function", "text", "function id", True),
-        _col("capacity_fte", "number", "FTE at any time; empty = no limit"),
-    )),
-    Sheet("Rates", "Price per FTE-month by provider, function and region.", (
-        _col("provider", "text", "provider id from Providers", True),
-        _col("function", "text", "a function the provider offers", True),
-        _col("region", "text", "region id, or default for every other region", True),
-        _col("usd", "number", "USD per FTE-month, more than 0", True),
-    )),
-    Sheet("Scores", "Provider scores by criterion, 0 to 4.", (
-        _col("provider", "text", "provider id from Providers", True),
-        _col("criterion", "text", "criterion id (listed below)", True),
-        _col("score", "number", "0 to 4", True),
-    )),
-    Sheet("Assumptions", "Overrides of the cost model's assumptions, by id.", (
-        _col("id", "text", "assumption id (listed below)", True),
-        _col("value", "value", "a number, or key: value; key: value for a map", True),
-    )),
-    Sheet("Plans", "Sourcing plans: one row per assignment; rows with the same plan form a plan.", (
-        _col("plan", "text", "plan name", True),
-        _col("base", "text", "recommended = fill what the plan leaves out from the "
-             "recommendation; write it on any row of the plan (the writer repeats it)"),
-        *_ASSIGNMENT,
-    )),
-    Sheet("Relationships", "Relationship choices of a plan; the plan must be on Plans.", (
-        _col("plan", "text", "plan name from Plans", True),
-        _col("program", "text", "program id", True),
-        _col("provider", "text", "provider id", True),
-        _col("type", "text", _ids(RELATIONSHIPS), True),
-    )),
-    Sheet("Optimize", "Optimizer settings, one field per row; all empty = no settings.",
-          (_FIELD, _VALUE)),
-    Sheet("OptimizeRules", "Optimizer locks (must be kept) and forbids (must not be used).", (
-        _col("kind", "text", "lock | forbid", True),
-        *_ASSIGNMENT,
-    )),
+
+SHEETS = _parse_layout(
+    _LAYOUT.format(
+        phases=_ids(tx.PHASES),
+        levels=_ids(tx.LEVELS),
+        kinds=_ids(tx.PROVIDER_KINDS),
+        provider_models=_ids(tx.PROVIDER_MODELS),
+        models=_ids(tx.DELIVERY_MODELS),
+        relationships=_ids(tx.RELATIONSHIPS),
+    )
 )
 SHEET_BY_KEY = {sheet.name.lower(): sheet for sheet in SHEETS}
 README = "README"
+EXAMPLES = {
+    "regions": "north_america:25; western_europe:15",
+    "therapeutic_areas": "oncology:4; rare_disease:2",
+    "value": "low: 0.1; high: 0.3",
+}
 
 # Field sheets (field, value): the kind of each field's value and what the README says of it.
-def _sponsor_fields() -> dict[str, tuple[Kind, str]]:
-    fields: dict[str, tuple[Kind, str]] = {
-        "schema": ("text", f"{SCHEMA} (empty = this)"),
-        "currency": ("text", "three capital letters; empty = USD"),
-        "name": ("text", "the sponsor's name (required)"),
-        "stage": ("text", f"{_ids(STAGES)}; empty = clinical"),
-        "internal_cost_per_fte_month": ("number", "USD; empty = 18000"),
-        "oversight_fte": ("number", "staff available to oversee providers; empty = 0"),
-    }
-    # Derived from the model so that a new preference cannot be forgotten here.
-    for name, info in Preferences.model_fields.items():
-        if info.annotation is bool:
-            fields[f"preferences.{name}"] = ("bool", f"TRUE/FALSE; empty = {info.default}")
-        else:
-            fields[f"preferences.{name}"] = ("text", f"{_ids(LEVELS)}; empty = {info.default}")
-    return fields
-
-
-SPONSOR_FIELDS = _sponsor_fields()
+SPONSOR_FIELDS: dict[str, tuple[Kind, str]] = {
+    "schema": ("text", f"{SCHEMA} (empty = this)"),
+    "currency": ("text", "three capital letters; empty = USD"),
+    "name": ("text", "the sponsor's name (required)"),
+    "stage": ("text", f"{_ids(tx.STAGES)}; empty = clinical"),
+    "internal_cost_per_fte_month": ("number", "USD; empty = 18000"),
+    "oversight_fte": ("number", "staff available to oversee providers; empty = 0"),
+} | {  # from the model, so that a new preference cannot be forgotten here
+    f"preferences.{name}": ("bool", f"TRUE/FALSE; empty = {info.default}")
+    if info.annotation is bool
+    else ("text", f"{_ids(tx.LEVELS)}; empty = {info.default}")
+    for name, info in Preferences.model_fields.items()
+}
 OPTIMIZE_FIELDS: dict[str, tuple[Kind, str]] = {
     "objective": ("text", "cash | economic; empty = cash"),
     "time_limit_s": ("number", "seconds; empty = 60"),
@@ -186,7 +191,6 @@ OPTIMIZE_FIELDS: dict[str, tuple[Kind, str]] = {
     "max_share": ("number", "largest share of spend with one provider; empty = no limit"),
 }
 RULE_KINDS = {"lock": "locks", "forbid": "forbid"}
-
 
 # --- cells -------------------------------------------------------------------------------------
 
@@ -245,19 +249,18 @@ def parse_map(value: Any, example: str) -> dict[str, Any]:
     if not isinstance(value, str):
         raise CellError(f"expected text like {example!r}, got {as_text(value)!r}")
     out: dict[str, Any] = {}
-    for item in value.split(";"):
-        if not item.strip():
+    for item in (part.strip() for part in value.split(";")):
+        key, colon, number = (part.strip() for part in item.partition(":"))
+        if not item:
             continue
-        key, colon, number = item.partition(":")
-        key = key.strip()
         if not colon or not key:
-            raise CellError(f"{item.strip()!r} is not key:value; write it like {example!r}")
+            raise CellError(f"{item!r} is not key:value; write it like {example!r}")
         if key in out:
             raise CellError(f"{key!r} is given twice")
         try:
             out[key] = parse_number(number)
         except CellError as exc:
-            raise CellError(f"{exc} (in {item.strip()!r}); write it like {example!r}") from None
+            raise CellError(f"{exc} (in {item!r}); write it like {example!r}") from None
     return out
 
 
@@ -266,19 +269,19 @@ def decode(kind: Kind, value: Any, example: str = "key:1; key:2") -> Any:
 
     Values are passed on as they are where the validator gives a good message for a wrong one.
     """
-    if kind == "text":
+    if kind == "label":
         return MISSING if value is None else as_text(value)
     if is_empty(value):
         return MISSING
+    if kind in ("text", "date") and isinstance(value, str):
+        return value.strip()
+    if kind in ("text", "date"):  # a date as a number is a serial, not a date; validator says so
+        return as_text(value)
     if kind == "bool" and isinstance(value, str):
         word = value.strip().lower()
         return {"true": True, "yes": True, "false": False, "no": False}.get(word, value)
     if kind == "number" and isinstance(value, bool):
         return "TRUE" if value else "FALSE"  # not silently 1 or 0
-    if kind == "date" and isinstance(value, str):
-        return value.strip()
-    if kind == "date" and isinstance(value, int | float) and not isinstance(value, bool):
-        return as_text(value)  # a serial number, not a date; the validator says so
     if kind == "list":
         return [part.strip() for part in str(as_text(value)).split(";") if part.strip()]
     if kind == "map":
@@ -318,6 +321,8 @@ def encode(kind: Kind, value: Any) -> Any:
 
 # --- writing -----------------------------------------------------------------------------------
 
+Rows = dict[str, list[list[Any]]]
+
 
 def _field_rows(fields: dict[str, tuple[Kind, str]], values: dict[str, Any]) -> list[list[Any]]:
     return [[field, encode(kind, values.get(field))] for field, (kind, _) in fields.items()]
@@ -327,21 +332,34 @@ def _assignment_rows(prefix: list[Any], items: list[Any]) -> list[list[Any]]:
     return [[*prefix, a.study, a.function, a.model, a.provider] for a in items]
 
 
-def portfolio_rows(p: Portfolio) -> dict[str, list[list[Any]]]:
+def template_rows() -> Rows:
+    rows: Rows = {sheet.name: [] for sheet in SHEETS}
+    rows["Sponsor"] = _field_rows(SPONSOR_FIELDS, {})
+    rows["Optimize"] = _field_rows(OPTIMIZE_FIELDS, {})
+    return rows
+
+
+def portfolio_rows(p: Portfolio) -> Rows:
     """Every sheet's rows (without the header), in the order of `Sheet.columns`."""
     s = p.sponsor
-    sponsor = {"schema": p.schema_, "currency": p.currency, "name": s.name, "stage": s.stage,
-               "internal_cost_per_fte_month": s.internal_cost_per_fte_month,
-               "oversight_fte": s.oversight_fte}
-    sponsor |= {f"preferences.{k}": v for k, v in s.preferences.model_dump().items()}
-    rows: dict[str, list[list[Any]]] = {sheet.name: [] for sheet in SHEETS}
-    rows["Sponsor"] = _field_rows(SPONSOR_FIELDS, sponsor)
+    rows = template_rows()
+    rows["Sponsor"] = _field_rows(
+        SPONSOR_FIELDS,
+        {
+            "schema": p.schema_,
+            "currency": p.currency,
+            **s.model_dump(exclude={"internal", "preferences"}),
+            **{f"preferences.{k}": v for k, v in s.preferences.model_dump().items()},
+        },
+    )
     rows["Internal"] = [[f, c.fte, c.maturity] for f, c in s.internal.items()]
-    for sheet, items in (("Programs", p.programs), ("Studies", p.studies),
-                         ("Providers", p.providers)):
-        spec = SHEET_BY_KEY[sheet.lower()]
-        rows[sheet] = [[encode(c.kind, getattr(item, c.name)) for c in spec.columns]
-                       for item in items]
+    for sheet, items in (
+        ("Programs", p.programs),
+        ("Studies", p.studies),
+        ("Providers", p.providers),
+    ):
+        columns = SHEET_BY_KEY[sheet.lower()].columns
+        rows[sheet] = [[encode(c.kind, getattr(item, c.name)) for c in columns] for item in items]
     rows["Demand"] = [[st.id, f, v] for st in p.studies for f, v in st.demand.items()]
     for pr in p.providers:
         capacity = dict(pr.capacity_fte)
@@ -357,86 +375,126 @@ def portfolio_rows(p: Portfolio) -> dict[str, list[list[Any]]]:
         prefix = [plan.name, plan.base]
         # A plan without assignments still needs a row on Plans, with only its name (and base).
         rows["Plans"] += _assignment_rows(prefix, plan.assignments) or [prefix]
-        rows["Relationships"] += [[plan.name, r.program, r.provider, r.type]
-                                  for r in plan.relationships]
+        rows["Relationships"] += [
+            [plan.name, r.program, r.provider, r.type] for r in plan.relationships
+        ]
     if p.optimize is not None:
         rows["Optimize"] = _field_rows(OPTIMIZE_FIELDS, p.optimize.model_dump())
-        rows["OptimizeRules"] = _assignment_rows(["lock"], p.optimize.locks)
-        rows["OptimizeRules"] += _assignment_rows(["forbid"], p.optimize.forbid)
-    else:
-        rows["Optimize"] = _field_rows(OPTIMIZE_FIELDS, {})
+        rows["OptimizeRules"] = _assignment_rows(["lock"], p.optimize.locks) + _assignment_rows(
+            ["forbid"], p.optimize.forbid
+        )
     return rows
 
 
-def template_rows() -> dict[str, list[list[Any]]]:
-    rows: dict[str, list[list[Any]]] = {sheet.name: [] for sheet in SHEETS}
-    rows["Sponsor"] = _field_rows(SPONSOR_FIELDS, {})
-    rows["Optimize"] = _field_rows(OPTIMIZE_FIELDS, {})
-    return rows
+def save(rows: Rows, file: Path) -> None:
+    """Write the README and every sheet: bold header, frozen header row, fitting widths."""
+    book = openpyxl.Workbook()
+    readme = book.active
+    readme.title = README
+    _write_readme(readme)
+    for spec in SHEETS:
+        sheet = book.create_sheet(spec.name)
+        _write_rows(sheet, [list(spec.column_names), *rows[spec.name]])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    book.save(file)
 
 
-def _fields_help(fields: dict[str, tuple[Kind, str]]) -> str:
-    return "\n".join(f"  {name}: {help}" for name, (_, help) in fields.items())
+def _write_rows(sheet: Any, rows: list[list[Any]]) -> None:
+    widths: dict[int, int] = {}
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            text = escape(value) if isinstance(value, str) else value
+            cell = sheet.cell(row=r, column=c, value=text)
+            if isinstance(text, str) and text.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula stays text
+            longest = max((len(line) for line in str(value).splitlines()), default=0)
+            widths[c] = max(widths.get(c, 0), longest)
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
 
 
-def _columns_help(sheet: Sheet) -> str:
-    lines = [f"{c.name}: {c.help}{' (column required)' if c.required else ''}"
-             for c in sheet.columns]
-    if sheet.name == "Sponsor":
-        lines.append("Fields:\n" + _fields_help(SPONSOR_FIELDS))
-    if sheet.name == "Optimize":
-        lines.append("Fields:\n" + _fields_help(OPTIMIZE_FIELDS))
-    return "\n".join(lines)
+def _write_readme(sheet: Any) -> None:
+    rows = readme_rows()
+    _write_rows(sheet, rows)
+    for r, values in enumerate(rows, start=1):
+        bold = r == 1 or (bool(values) and values[0] in ("sheet", "convention", "vocabulary"))
+        for cell in sheet[r]:
+            cell.font = Font(bold=bold)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in (("A", 22), ("B", 70), ("C", 90)):
+        sheet.column_dimensions[letter].width = width
 
 
-CONVENTIONS: tuple[tuple[str, str], ...] = (
-    ("Headers", "Row 1 of each sheet names its columns, spelled as the YAML fields of the "
-     "portfolio format. Unknown sheets and unknown columns are errors; this README is not read. "
-     "Sheets other than Sponsor, Programs and Studies may be left out."),
-    ("Cells", "Empty rows are skipped. An empty cell means the field's default, or an error for "
-     "a required field. Enter values, not formulas: a formula without a saved value is an error."),
-    ("true/false", "TRUE/FALSE cells, or the text true, false, yes or no."),
-    ("Dates", "Excel dates, or text as YYYY-MM-DD."),
-    ("Lists and maps", "A list as a; b; c. A map as key:value; key:value (spaces allowed)."),
-    ("Plans", "One row per assignment. A plan's base goes in its base column: write "
-     "recommended on any row of the plan (the writer repeats it on each); leave it empty on "
-     "every row for no base. A plan without assignments is a row with only plan (and base)."),
-    ("Optimize", "Optimizer settings are present when any Optimize value or any OptimizeRules "
-     "row is filled in; leave both empty for none. Locks and forbids are OptimizeRules rows, "
-     "kind lock or forbid, with the columns of a plan assignment."),
-    ("Rates", "A rate for region default applies to every region without its own rate. A row "
-     "with neither region nor usd lists the function without rates."),
+# --- README ------------------------------------------------------------------------------------
+
+# The README's conventions: a name, then its text (continued on indented lines).
+_CONVENTIONS = """
+Headers | Row 1 of each sheet names its columns, spelled as the YAML fields of the portfolio
+  format. Unknown sheets and unknown columns are errors; this README sheet is not read. Sheets
+  other than Sponsor, Programs and Studies may be left out.
+Cells | Empty rows are skipped. An empty cell means the field's default, or an error for a
+  required field. Enter values, not formulas: a formula without a saved value is an error.
+true/false | TRUE/FALSE cells, or the text true, false, yes or no.
+Dates | Excel dates, or text as YYYY-MM-DD.
+Lists and maps | A list as a; b; c. A map as key:value; key:value (spaces allowed).
+Plans | One row per assignment; the rows with the same plan name form the plan. The plan's base
+  goes in the base column: write recommended on any row of the plan (the writer repeats it on
+  each); leave it empty on every row for no base. A plan without assignments is one row with
+  only plan (and base). Its relationships are on the Relationships sheet.
+Optimize | Optimizer settings are present when any Optimize value or any OptimizeRules row is
+  filled in; leave both empty for none. Locks and forbids are OptimizeRules rows: kind lock or
+  forbid, then the columns of a plan assignment (study, function, model, provider).
+Rates | A rate for region default applies to every region without its own rate. A row with
+  neither region nor usd lists the function without any rate.
+"""
+CONVENTIONS = tuple(
+    tuple(entry.split(" | ", 1))
+    for entry in re.sub(r"\n\s+", " ", _CONVENTIONS.strip()).splitlines()
 )
 
 
-def _vocabularies() -> list[tuple[str, str]]:
-    assumptions = [
-        f"{a['id']}" + (f" (map: {', '.join(str(k) for k in a['keys'])})" if a.get("keys") else "")
-        for a in catalog.entries("assumptions")
+def _columns_help(sheet: Sheet) -> str:
+    lines = [
+        f"{c.name}: {c.help}{' (column required)' if c.required else ''}" for c in sheet.columns
     ]
+    fields = {"Sponsor": SPONSOR_FIELDS, "Optimize": OPTIMIZE_FIELDS}.get(sheet.name, {})
+    lines += ["fields:"] * bool(fields) + [f"  {f}: {text}" for f, (_, text) in fields.items()]
+    return "\n".join(lines)
+
+
+def _vocabularies() -> list[tuple[str, tuple[str, ...]]]:
+    assumptions = tuple(
+        a["id"] + (f" (map: {', '.join(map(str, a['keys']))})" * bool(a.get("keys")))
+        for a in catalog.entries("assumptions")
+    )
     return [
-        ("function ids", ", ".join(FUNCTIONS)),
-        ("delivery models", ", ".join(DELIVERY_MODELS)),
-        ("provider kinds", ", ".join(PROVIDER_KINDS)),
-        ("region ids", ", ".join(REGIONS)),
-        ("therapeutic areas", ", ".join(THERAPEUTIC_AREAS)),
-        ("phases", ", ".join(PHASES)),
-        ("levels", ", ".join(LEVELS)),
-        ("stages", ", ".join(STAGES)),
-        ("relationships", ", ".join(RELATIONSHIPS)),
-        ("score criteria", ", ".join(SCORE_CRITERIA)),
-        ("assumption ids", ", ".join(assumptions)),
+        ("function ids", tx.FUNCTIONS),
+        ("delivery models", tx.DELIVERY_MODELS),
+        ("provider kinds", tx.PROVIDER_KINDS),
+        ("region ids", tx.REGIONS),
+        ("therapeutic areas", tx.THERAPEUTIC_AREAS),
+        ("phases", tx.PHASES),
+        ("levels", tx.LEVELS),
+        ("stages", tx.STAGES),
+        ("relationships", tx.RELATIONSHIPS),
+        ("score criteria", tuple(SCORE_CRITERIA)),
+        ("assumption ids", assumptions),
     ]
 
 
 def readme_rows() -> list[list[Any]]:
     """The README sheet: one row per sheet (what it holds, its columns), conventions, ids."""
-    rows: list[list[Any]] = [[f"crosource portfolio workbook ({SCHEMA})", None, None], []]
-    rows.append(["sheet", "what it holds", "columns"])
+    rows: list[list[Any]] = [
+        [f"crosource portfolio workbook ({SCHEMA})"],
+        [],
+        ["sheet", "what it holds", "columns"],
+    ]
     rows += [[sheet.name, sheet.purpose, _columns_help(sheet)] for sheet in SHEETS]
-    rows += [[], ["convention", "", ""]]
-    rows += [[name, text, None] for name, text in CONVENTIONS]
-    rows += [[], ["vocabulary", "ids", None]]
-    rows += [[name, ids, None] for name, ids in _vocabularies()]
+    rows += [[], ["convention", "meaning"], *([name, text] for name, text in CONVENTIONS)]
+    rows += [[], ["vocabulary", "ids"]]
+    rows += [[name, ", ".join(ids)] for name, ids in _vocabularies()]
     return rows
-

@@ -124,14 +124,21 @@ def sponsor_facts(ctx: Context, inputs: Inputs) -> Facts:
     return facts
 
 
-def _boutique_experts(ctx: Context, area: str, function: str | None) -> list[Provider]:
+def _boutique_experts(ctx: Context, areas: tuple[str, ...], function: str | None) -> list[Provider]:
+    """Boutiques with expertise 3+ in any of the areas (a rare-disease program in neurology
+    counts rare-disease expertise too) that offer the function."""
     return [
         p
         for p in ctx.portfolio.providers
         if "boutique" in p.models
-        and p.therapeutic_areas.get(area, 0) >= STRONG_MATURITY  # type: ignore[call-overload]
+        and max(p.therapeutic_areas.get(a, 0) for a in areas) >= STRONG_MATURITY  # type: ignore[call-overload]
         and (function is None or function in p.functions)
     ]
+
+
+def expertise_areas(facts: Facts) -> tuple[str, ...]:
+    area = str(facts["program.therapeutic_area"])
+    return (area, "rare_disease") if facts["program.rare_disease"] else (area,)
 
 
 def value_of_a_day(ctx: Context, inputs: Inputs, program: Program, study: Study) -> float:
@@ -159,6 +166,7 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
     day_value = max((value_of_a_day(ctx, inputs, program, s) for s in studies), default=0.0)
     data_sciences = [f for f in needed if ctx.functions[f]["group"] == "data_sciences"]
     rare = bool(inputs.program_flag(program, "rare_disease")) or area == "rare_disease"
+    areas = (area, "rare_disease") if rare else (area,)
     return {
         "program.id": program.id,
         "program.therapeutic_area": area,
@@ -186,7 +194,7 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
         "program.data_sciences_strong": len([f for f in data_sciences if inputs.strong(f)]) >= 2,
         "program.clinical_ops_strong": sum(inputs.strong(f) for f in CLINICAL_OPERATIONS) >= 2,
         "program.strong_coordination": inputs.strong("project_management"),
-        "program.boutique_expert_available": bool(_boutique_experts(ctx, area, None)),
+        "program.boutique_expert_available": bool(_boutique_experts(ctx, areas, None)),
     }
 
 
@@ -197,7 +205,6 @@ def function_facts(
     info = ctx.functions[function]
     fte, maturity = inputs.internal(function)
     peak = ctx.peaks[function]
-    area = str(program["program.therapeutic_area"])
     return {
         **program,
         "function.id": function,
@@ -210,7 +217,9 @@ def function_facts(
         "function.internal_coverage": fte / peak if peak > 0 else NO_NEED_COVERAGE,
         "function.demand_fte_months": float(study.demand.get(function, 0.0)),  # type: ignore[call-overload]
         "function.demand_fluctuation": level(ctx.fluctuations[function], FLUCTUATION_LEVELS),
-        "function.boutique_expert_available": bool(_boutique_experts(ctx, area, function)),
+        "function.boutique_expert_available": bool(
+            _boutique_experts(ctx, expertise_areas(program), function)
+        ),
         "study.id": study.id,
         "study.phase": study.phase,
         "study.n_regions": len([r for r, n in study.regions.items() if n > 0]),
