@@ -50,7 +50,7 @@ def read_workbook(file: Path) -> tuple[Any, Locator]:
     came from; raises InvalidInput with every problem particular to Excel."""
     name = str(file)
     formulas = _inspect(file, name)
-    assembler = _Assembler(name, *_read_tables(file, name, formulas))
+    assembler = _Assembler(*_read_tables(file, name, formulas))
     data = _build(assembler)
     if assembler.problems:
         raise InvalidInput(assembler.problems)
@@ -138,6 +138,17 @@ def _reason(exc: BaseException) -> str:
 # --- sheets to tables --------------------------------------------------------------------------
 
 
+class _Problems(list[FileProblem]):
+    """Every problem of one file, collected so that they are reported together."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    def add(self, where: str, message: str) -> None:
+        self.append(FileProblem(self.file, where, message))
+
+
 @dataclass
 class _Row:
     number: int
@@ -185,11 +196,9 @@ def _too_long(name: str, title: str, rows: str) -> InvalidInput:
     )
 
 
-def _read_tables(
-    file: Path, name: str, formulas: bool
-) -> tuple[dict[str, _Table], list[FileProblem]]:
+def _read_tables(file: Path, name: str, formulas: bool) -> tuple[dict[str, _Table], _Problems]:
     tables: dict[str, _Table] = {}
-    problems: list[FileProblem] = []
+    problems = _Problems(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns of features it drops; they do not matter
         # With cached values only, a formula never calculated reads as empty; a second reading
@@ -205,22 +214,15 @@ def _read_tables(
                     continue
                 if spec is None:
                     expected = ", ".join(s.name for s in xs.SHEETS)
-                    problems.append(
-                        FileProblem(
-                            name,
-                            f"sheet {sheet.title}",
-                            f"unknown sheet; expected: README, {expected}",
-                        )
-                    )
+                    problems.add(f"sheet {sheet.title}", f"unknown sheet; expected: {expected}")
                     continue
                 with_formulas = formula_book[sheet.title] if formula_book is not None else None
-                tables[spec.name] = _table(name, spec, sheet, with_formulas, problems)
+                tables[spec.name] = _table(spec, sheet, with_formulas, problems)
     return tables, problems
 
 
-def _table(
-    name: str, spec: xs.Sheet, sheet: Any, formula_sheet: Any | None, problems: list[FileProblem]
-) -> _Table:
+def _table(spec: xs.Sheet, sheet: Any, formula_sheet: Any | None, problems: _Problems) -> _Table:
+    name = problems.file
     table, here = _Table(spec, sheet.title), f"sheet {sheet.title}"
     formula_rows = _cells(name, formula_sheet) if formula_sheet is not None else repeat(None)
     columns: dict[str, int] = {}
@@ -233,26 +235,17 @@ def _table(
             raise _too_long(name, sheet.title, f"more than {MAX_ROWS:,}")
         if formulas is not None:
             for i in (i for i, v in enumerate(values) if v is None and formulas[i] is not None):
-                problems.append(
-                    FileProblem(
-                        name,
-                        f"{here}, row {number}, column {letters[i]}",
-                        "cell holds a formula without a value; enter the value",
-                    )
-                )
+                where = f"{here}, row {number}, column {letters[i]}"
+                problems.add(where, "cell holds a formula without a value; enter the value")
         if number == 1:
-            columns = _header(name, spec, here, values, problems, letters)
+            columns = _header(spec, here, values, problems, letters)
             reported = {i for i, v in enumerate(values) if not is_empty(v)}
         elif not all(is_empty(v) for v in values):
             for i in (i for i, v in enumerate(values) if i not in reported and not is_empty(v)):
                 reported.add(i)
-                problems.append(
-                    FileProblem(
-                        name,
-                        f"{here}, row {number}, column {letters[i]}",
-                        "value in a column without a name in row 1; name "
-                        "the column or clear the cell",
-                    )
+                where = f"{here}, row {number}, column {letters[i]}"
+                problems.add(
+                    where, "value in a column without a name in row 1; name it or clear it"
                 )
             row = {
                 c: xs.unescape(values[i]) if isinstance(values[i], str) else values[i]
@@ -263,40 +256,23 @@ def _table(
 
 
 def _header(
-    name: str,
-    spec: xs.Sheet,
-    here: str,
-    values: tuple[Any, ...],
-    problems: list[FileProblem],
-    letters: list[str],
+    spec: xs.Sheet, here: str, values: tuple[Any, ...], problems: _Problems, letters: list[str]
 ) -> dict[str, int]:
     columns: dict[str, int] = {}
+    expected = ", ".join(spec.column_names)
     for i, value in ((i, v) for i, v in enumerate(values) if not is_empty(v)):
         column, where = (
             xs.unescape(str(value)).strip().lower(),
             f"{here}, row 1, column {letters[i]}",
         )
         if column not in spec.column_names:
-            problems.append(
-                FileProblem(
-                    name,
-                    where,
-                    f"unknown column {value!r}; expected: {', '.join(spec.column_names)}",
-                )
-            )
+            problems.add(where, f"unknown column {value!r}; expected: {expected}")
         elif column in columns:
-            problems.append(FileProblem(name, where, f"column {column} appears twice"))
+            problems.add(where, f"column {column} appears twice")
         else:
             columns[column] = i
     for column in (c.name for c in spec.columns if c.required and c.name not in columns):
-        problems.append(
-            FileProblem(
-                name,
-                here,
-                f"missing column {column} in row 1 (expected "
-                f"columns: {', '.join(spec.column_names)})",
-            )
-        )
+        problems.add(here, f"missing column {column} in row 1 (expected columns: {expected})")
     return columns
 
 
@@ -306,25 +282,22 @@ def _header(
 class _Assembler:
     """Builds the portfolio data from the tables, recording where each value came from."""
 
-    def __init__(self, file: str, tables: dict[str, _Table], problems: list[FileProblem]):
-        self.file, self.tables, self.problems = file, tables, problems
+    def __init__(self, tables: dict[str, _Table], problems: _Problems):
+        self.tables, self.problems = tables, problems
         self.places: dict[tuple[str, ...], str] = {}
 
     def table(self, name: str) -> _Table:
         spec = xs.SHEET_BY_KEY[name.lower()]
         if name not in self.tables and spec.required:
-            self.problems.append(FileProblem(self.file, "", f"has no sheet {name}"))
+            self.problems.add("", f"has no sheet {name}")
         return self.tables.get(name) or _Table(spec, name)
 
     def at(self, table: _Table, row: _Row | None = None, column: str | None = None) -> str:
-        return ", ".join(
-            [f"sheet {table.title}"]
-            + [f"row {row.number}"] * bool(row)
-            + [f"column {column}"] * bool(column)
-        )
+        place = f"sheet {table.title}" + (f", row {row.number}" if row else "")
+        return place + (f", column {column}" if column else "")
 
     def problem(self, table: _Table, row: _Row, column: str, message: str) -> None:
-        self.problems.append(FileProblem(self.file, self.at(table, row, column), message))
+        self.problems.add(self.at(table, row, column), message)
 
     def mark(self, path: Iterable[str | int], where: str) -> None:
         self.places.setdefault(tuple(str(p) for p in path), where)  # the first place wins
@@ -508,18 +481,18 @@ def _provider_functions(a: _Assembler, providers: list[dict[str, Any]]) -> None:
         )
     seen: dict[Any, int] = {}
     for row in table.rows:
-        i = a.lookup(index, table, row, "provider")
+        p = a.lookup(index, table, row, "provider")
         function = a.key(table, row, "function")
-        if i is None or function is None:
+        if p is None or function is None:
             continue
-        functions = providers[i]["functions"]
-        a.mark(("providers", i, "functions", len(functions)), a.at(table, row, "function"))
+        functions = providers[p]["functions"]
+        a.mark(("providers", p, "functions", len(functions)), a.at(table, row, "function"))
         functions.append(function)  # a function listed twice is kept twice, as in YAML
         capacity = a.cell(table, row, "capacity_fte")
-        if capacity is not MISSING and a.once(seen, (i, function), table, row, "capacity_fte"):
-            providers[i].setdefault("capacity_fte", {})[function] = capacity
+        if capacity is not MISSING and a.once(seen, (p, function), table, row, "capacity_fte"):
+            providers[p].setdefault("capacity_fte", {})[function] = capacity
             column = "capacity_fte" if function in FUNCTIONS else "function"
-            a.mark(("providers", i, "capacity_fte", function), a.at(table, row, column))
+            a.mark(("providers", p, "capacity_fte", function), a.at(table, row, column))
 
 
 def _rates(a: _Assembler, providers: list[dict[str, Any]]) -> None:

@@ -170,6 +170,13 @@ EXAMPLES = {
 }
 
 # Field sheets (field, value): the kind of each field's value and what the README says of it.
+# Preferences come from the model, so that a new one cannot be forgotten here.
+_PREFERENCES: dict[str, tuple[Kind, str]] = {
+    f"preferences.{name}": ("bool", f"TRUE/FALSE; empty = {info.default}")
+    if info.annotation is bool
+    else ("text", f"{_ids(tx.LEVELS)}; empty = {info.default}")
+    for name, info in Preferences.model_fields.items()
+}
 SPONSOR_FIELDS: dict[str, tuple[Kind, str]] = {
     "schema": ("text", f"{SCHEMA} (empty = this)"),
     "currency": ("text", "three capital letters; empty = USD"),
@@ -177,11 +184,7 @@ SPONSOR_FIELDS: dict[str, tuple[Kind, str]] = {
     "stage": ("text", f"{_ids(tx.STAGES)}; empty = clinical"),
     "internal_cost_per_fte_month": ("number", "USD; empty = 18000"),
     "oversight_fte": ("number", "staff available to oversee providers; empty = 0"),
-} | {  # from the model, so that a new preference cannot be forgotten here
-    f"preferences.{name}": ("bool", f"TRUE/FALSE; empty = {info.default}")
-    if info.annotation is bool
-    else ("text", f"{_ids(tx.LEVELS)}; empty = {info.default}")
-    for name, info in Preferences.model_fields.items()
+    **_PREFERENCES,
 }
 OPTIMIZE_FIELDS: dict[str, tuple[Kind, str]] = {
     "objective": ("text", "cash | economic; empty = cash"),

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.taxonomy import FUNCTIONS
-from crosource.engine.recommend.result import Decision, Recommendation
+from crosource.engine.recommend.result import BoutiqueFlag, Decision, Recommendation
 from crosource.report import labels
 
 STYLE = {"in_house": "green", "fso": "blue", "fsp": "dark_orange", "boutique": "magenta"}
@@ -31,6 +31,15 @@ def _decision_lines(title: str, decision: Decision) -> Text:
     else:
         text.append("  → No single change of an input changes this choice.\n", style="dim")
     return text
+
+
+def _boutique_line(flag: BoutiqueFlag) -> str:
+    score = f"score {flag.score:g}, threshold {flag.threshold:g}"
+    if flag.flag:
+        return f"Boutique specialists recommended ({score})"
+    if flag.score >= flag.threshold:
+        return f"No boutique flag: no candidate boutique has expertise 3+ in the area ({score})"
+    return f"No boutique flag ({score})"
 
 
 def _matrix(portfolio: Portfolio, result: Recommendation, program: str) -> Table:
@@ -62,12 +71,8 @@ def render(portfolio: Portfolio, result: Recommendation, console: Console) -> No
         body = Group(
             _decision_lines("Relationship", program.relationship),
             _decision_lines("Delivery model", program.model),
-            Text(
-                ("Boutique specialists recommended" if program.boutique.flag
-                 else "No boutique flag")
-                + f" (score {program.boutique.score:g}, threshold {program.boutique.threshold:g})",
-                style="magenta" if program.boutique.flag else "dim",
-            ),
+            Text(_boutique_line(program.boutique),
+                 style="magenta" if program.boutique.flag else "dim"),
         )
         console.print(Panel(body, title=f"[bold]{program.name}[/] ({program.id})",
                             title_align="left"))
