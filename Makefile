@@ -36,7 +36,7 @@ test: lint typecheck
 	$(BIN)/pytest -n 2
 
 lock:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^crosource' > requirements.lock
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -vE '^(crosource|pip)==' > requirements.lock
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
