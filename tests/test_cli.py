@@ -19,7 +19,11 @@ MODELS = {"in_house", "fso", "fsp", "boutique"}
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "crosource", *args],
-        capture_output=True, text=True, input=stdin, timeout=300, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+        cwd=ROOT,
     )
 
 
@@ -47,8 +51,15 @@ def test_recommend_json_contract(example: Path) -> None:
         _decision(program["model"], {"fso", "fsp", "hybrid"})
     assert result["assignments"]
     for item in result["assignments"]:
-        assert {"study", "function", "choice", "provider", "scores", "reasons",
-                "counterfactuals"} <= set(item)
+        assert {
+            "study",
+            "function",
+            "choice",
+            "provider",
+            "scores",
+            "reasons",
+            "counterfactuals",
+        } <= set(item)
         _decision(item, MODELS)
         assert (item["provider"] is None) or isinstance(item["provider"], str)
         if item["choice"] == "in_house":
@@ -71,8 +82,9 @@ def test_recommend_table_and_html(example: Path, tmp_path: Path) -> None:
 def test_validate_reports_every_problem_and_exits_2(tmp_path: Path) -> None:
     source = (ROOT / "tests" / "golden" / "case6_hybrid.yaml").read_text()
     bad = tmp_path / "bad.yaml"
-    bad.write_text(source.replace("patients: 240", "patients: -3").replace(
-        "program: MB-5", "program: MB-9"))
+    bad.write_text(
+        source.replace("patients: 240", "patients: -3").replace("program: MB-5", "program: MB-9")
+    )
     done = cli("validate", str(bad))
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
@@ -111,11 +123,43 @@ def test_failed_run_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_assess_writes_a_portfolio_that_recommends(tmp_path: Path) -> None:
-    answers = ["Acme Bio", "clinical", *["0"] * 12, "2", "3", "18000", "1.5",
-               "high", "medium", "high", "medium", "high", "low", "low", "n", "n", "y",
-               "1", "AC-1", "Acme one", "rare_disease", "y", "y", "1",
-               "AC-1-201", "2", "2027-03-01", "north_america:10, western_europe:5", "60",
-               "0.2", "6", "high", "n", "n", "n"]
+    answers = [
+        "Acme Bio",
+        "clinical",
+        *["0"] * 12,
+        "2",
+        "3",
+        "18000",
+        "1.5",
+        "high",
+        "medium",
+        "high",
+        "medium",
+        "high",
+        "low",
+        "low",
+        "n",
+        "n",
+        "y",
+        "1",
+        "AC-1",
+        "Acme one",
+        "rare_disease",
+        "y",
+        "y",
+        "1",
+        "AC-1-201",
+        "2",
+        "2027-03-01",
+        "north_america:10, western_europe:5",
+        "60",
+        "0.2",
+        "6",
+        "high",
+        "n",
+        "n",
+        "n",
+    ]
     out = tmp_path / "acme.yaml"
     done = cli("assess", "--out", str(out), stdin="\n".join(answers) + "\n")
     assert done.returncode == 0, done.stderr + done.stdout

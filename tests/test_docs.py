@@ -76,8 +76,16 @@ def test_user_guide_lists_vocabularies_and_questionnaire() -> None:
             assert f"`{item_id}`" in text, item_id
     for question in catalog.load("questionnaire")["questions"]:
         assert question["text"] in text
-    for preference in ("control", "sponsor_systems", "flexibility", "budget_pressure",
-                       "risk_sharing", "senior_attention", "ai_maturity_required",
-                       "portfolio_growth", "central_data_management",
-                       "own_investigator_relationships"):
+    for preference in (
+        "control",
+        "sponsor_systems",
+        "flexibility",
+        "budget_pressure",
+        "risk_sharing",
+        "senior_attention",
+        "ai_maturity_required",
+        "portfolio_growth",
+        "central_data_management",
+        "own_investigator_relationships",
+    ):
         assert f"sponsor.preferences.{preference}" in text

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,7 +29,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     html = "html"
@@ -38,7 +38,8 @@ class Format(str, Enum):
 FileArg = Annotated[Path, typer.Argument(help="Portfolio file: .yaml, .yml, .json or .xlsx.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write the output to this file instead of stdout.")
+    Path | None,
+    typer.Option("--out", "-o", help="Write the output to this file instead of stdout."),
 ]
 
 
@@ -123,7 +124,7 @@ def recommend(file: FileArg, format: FormatOpt = Format.table, out: OutOpt = Non
         if out is None:
             render(portfolio, result, Console(highlight=False))
         else:
-            console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+            console = Console(record=True, width=160, file=Path(os.devnull).open("w"))  # noqa: SIM115
             render(portfolio, result, console)
             write_output(console.export_text(), out)
 

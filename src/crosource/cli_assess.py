@@ -109,7 +109,8 @@ def _sponsor(console: Console) -> dict[str, Any]:
             maturity = ask("    maturity 0-4", choice(("0", "1", "2", "3", "4")), "2")
             sponsor["internal"][function] = {"fte": fte, "maturity": int(maturity)}
     sponsor["internal_cost_per_fte_month"] = ask(
-        "Internal cost per FTE-month (USD)", number(1), "18000")
+        "Internal cost per FTE-month (USD)", number(1), "18000"
+    )
     console.print(f"\n[bold]2. {questions['q2_oversight']['text']}[/]")
     sponsor["oversight_fte"] = ask("  Oversight staff (FTE)", number(), "1")
     preferences: dict[str, Any] = {}
@@ -119,8 +120,9 @@ def _sponsor(console: Console) -> dict[str, Any]:
             continue
         name = field.rsplit(".", 1)[1]
         if question["kind"] == "level":
-            preferences[name] = ask(f"{question['text']} ({'/'.join(LEVELS)})",
-                                    choice(LEVELS), "medium")
+            preferences[name] = ask(
+                f"{question['text']} ({'/'.join(LEVELS)})", choice(LEVELS), "medium"
+            )
         else:
             preferences[name] = ask(f"{question['text']} (y/n)", yes_no, "n")
     sponsor["preferences"] = preferences
@@ -145,20 +147,27 @@ def _study(program: str, index: int) -> dict[str, Any]:
 
 
 def _programs(console: Console) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    console.print("\n[bold]Programs and studies[/] (therapeutic expertise, geography and pipeline "
-                  "are derived from them)")
+    console.print(
+        "\n[bold]Programs and studies[/] (therapeutic expertise, geography and pipeline "
+        "are derived from them)"
+    )
     programs, studies = [], []
     count = int(ask("How many programs?", number(1, whole=True), "1"))
     for i in range(1, count + 1):
         program_id = ask(f"  Program {i} id", str, f"P{i}")
-        programs.append({
-            "id": program_id,
-            "name": ask("  Name", str, program_id),
-            "therapeutic_area": ask(f"  Therapeutic area ({', '.join(THERAPEUTIC_AREAS)})",
-                                    choice(THERAPEUTIC_AREAS), "oncology"),
-            "rare_disease": ask("  Rare disease? (y/n)", yes_no, "n"),
-            "commercial_intent": ask("  Aiming at a marketed product? (y/n)", yes_no, "y"),
-        })
+        programs.append(
+            {
+                "id": program_id,
+                "name": ask("  Name", str, program_id),
+                "therapeutic_area": ask(
+                    f"  Therapeutic area ({', '.join(THERAPEUTIC_AREAS)})",
+                    choice(THERAPEUTIC_AREAS),
+                    "oncology",
+                ),
+                "rare_disease": ask("  Rare disease? (y/n)", yes_no, "n"),
+                "commercial_intent": ask("  Aiming at a marketed product? (y/n)", yes_no, "y"),
+            }
+        )
         for j in range(1, int(ask("  How many studies?", number(1, whole=True), "1")) + 1):
             studies.append(_study(program_id, j))
     return programs, studies
@@ -166,17 +175,23 @@ def _programs(console: Console) -> tuple[list[dict[str, Any]], list[dict[str, An
 
 def run_questionnaire(console: Console) -> Portfolio:
     console.print("[bold]crosource assessment[/]: answer each question; Enter keeps the default.")
-    programs, studies = [], []
     sponsor = _sponsor(console)
     programs, studies = _programs(console)
-    data = {"schema": "crosource/portfolio@1", "sponsor": sponsor, "programs": programs,
-            "studies": studies, "providers": []}
+    data = {
+        "schema": "crosource/portfolio@1",
+        "sponsor": sponsor,
+        "programs": programs,
+        "studies": studies,
+        "providers": [],
+    }
     portfolio, problems = validate_portfolio(data)
     if portfolio is None:
         raise InvalidInput([FileProblem("answers", path_text(p.path), p.message) for p in problems])
     for study in portfolio.studies:
         study.demand = estimate_demand(portfolio, study)  # type: ignore[assignment]
-    console.print("\nDemand by function was estimated from sites, patients and duration "
-                  "(catalog/demand_estimates.yaml, an assumption): edit it in the file. Add "
-                  "candidate providers to the file (or its Excel form) before recommending.")
+    console.print(
+        "\nDemand by function was estimated from sites, patients and duration "
+        "(catalog/demand_estimates.yaml, an assumption): edit it in the file. Add "
+        "candidate providers to the file (or its Excel form) before recommending."
+    )
     return portfolio

@@ -21,10 +21,16 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 SOURCES = [yaml.safe_load(p.read_text()) for p in sorted(GOLDEN.glob("case*.yaml"))]
 
 junk = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**20), 10**20)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12)
-    | st.dates().map(str) | st.sampled_from(["oncology", "fso", "north_america", "2", "high"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.dates().map(str)
+    | st.sampled_from(["oncology", "fso", "north_america", "2", "high"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 

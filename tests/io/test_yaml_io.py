@@ -35,8 +35,10 @@ def test_alias_bomb_is_refused_within_a_second(tmp_path: Path) -> None:
 
 def test_benign_aliases_are_allowed(tmp_path: Path) -> None:
     text = (GOLDEN / "case6_hybrid.yaml").read_text()
-    text = text.replace("  - {id: MB-5, therapeutic_area: immunology}",
-                        "  - {id: MB-5, therapeutic_area: &area immunology}")
+    text = text.replace(
+        "  - {id: MB-5, therapeutic_area: immunology}",
+        "  - {id: MB-5, therapeutic_area: &area immunology}",
+    )
     text = text.replace("schema: crosource/portfolio@1", "schema: crosource/portfolio@1\n")
     file = tmp_path / "aliases.yaml"
     file.write_text(text + "\nassumptions: {}\n")

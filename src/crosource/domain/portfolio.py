@@ -25,7 +25,7 @@ from crosource.domain.taxonomy import (
     TherapeuticArea,
 )
 
-SCHEMA = "crosource/portfolio@1"
+SCHEMA: Literal["crosource/portfolio@1"] = "crosource/portfolio@1"
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -134,7 +134,7 @@ class Provider(Model):
 
     def rate(self, function: str, region: str) -> float | None:
         """The rate for a function in a region, falling back to the provider's `default`."""
-        by_region = dict(self.rates_usd_per_fte_month).get(function)
+        by_region = self.rates_usd_per_fte_month.get(function)  # type: ignore[call-overload]
         if not by_region:
             return None
         value = by_region.get(region, by_region.get("default"))

@@ -35,13 +35,20 @@ def check_references(data: Any) -> list[Found]:
 
 
 def _duplicates(data: Any) -> Iterator[Found]:
-    for key, field in (("programs", "id"), ("studies", "id"), ("providers", "id"),
-                       ("plans", "name")):
+    for key, field in (
+        ("programs", "id"),
+        ("studies", "id"),
+        ("providers", "id"),
+        ("plans", "name"),
+    ):
         seen: dict[str, int] = {}
         for i, item in _items(data, key):
             value = str(item.get(field, "")).strip()
             if value and value in seen:
-                yield (key, i, field), f"duplicate {field} {value!r} (first at {key}[{seen[value]}])"
+                yield (
+                    (key, i, field),
+                    f"duplicate {field} {value!r} (first at {key}[{seen[value]}])",
+                )
             seen.setdefault(value, i)
 
 
@@ -50,40 +57,54 @@ def _study_programs(data: Any) -> Iterator[Found]:
     for i, study in _items(data, "studies"):
         program = study.get("program")
         if isinstance(program, str) and program.strip() and program.strip() not in programs:
-            yield ("studies", i, "program"), (
-                f"unknown program {program!r}; expected one of the programs' ids: "
-                f"{', '.join(sorted(programs)) or 'none defined'}"
+            yield (
+                ("studies", i, "program"),
+                (
+                    f"unknown program {program!r}; expected one of the programs' ids: "
+                    f"{', '.join(sorted(programs)) or 'none defined'}"
+                ),
             )
 
 
 def _providers(data: Any) -> Iterator[Found]:
     for i, provider in _items(data, "providers"):
         offered = provider.get("functions")
-        offered_set = {f for f in offered if isinstance(f, str)} if isinstance(offered, list) else set()
+        offered_set = (
+            {f for f in offered if isinstance(f, str)} if isinstance(offered, list) else set()
+        )
         for key in ("rates_usd_per_fte_month", "capacity_fte"):
             by_function = provider.get(key)
             if not isinstance(by_function, dict):
                 continue
             for function, value in by_function.items():
                 if function in FUNCTIONS and function not in offered_set:
-                    yield ("providers", i, key, str(function)), (
-                        f"{function!r} is not among the provider's functions; add it to "
-                        "`functions` or remove this entry"
+                    yield (
+                        ("providers", i, key, str(function)),
+                        (
+                            f"{function!r} is not among the provider's functions; add it to "
+                            "`functions` or remove this entry"
+                        ),
                     )
                 if key == "rates_usd_per_fte_month" and isinstance(value, dict):
                     for region in value:
                         if region not in REGIONS and region != "default":
-                            yield ("providers", i, key, str(function), str(region)), (
-                                f"unknown region {region!r}; expected `default` or one of: "
-                                f"{', '.join(REGIONS)}"
+                            yield (
+                                ("providers", i, key, str(function), str(region)),
+                                (
+                                    f"unknown region {region!r}; expected `default` or one of: "
+                                    f"{', '.join(REGIONS)}"
+                                ),
                             )
         scores = provider.get("scores")
         if isinstance(scores, dict):
             for criterion in scores:
                 if criterion not in SCORE_CRITERIA:
-                    yield ("providers", i, "scores", str(criterion)), (
-                        f"unknown criterion {criterion!r}; expected one of: "
-                        f"{', '.join(SCORE_CRITERIA)}"
+                    yield (
+                        ("providers", i, "scores", str(criterion)),
+                        (
+                            f"unknown criterion {criterion!r}; expected one of: "
+                            f"{', '.join(SCORE_CRITERIA)}"
+                        ),
                     )
 
 
@@ -105,7 +126,9 @@ def _number_ok(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1e15
 
 
-def _assumption_value(path: tuple[str | int, ...], entry: dict[str, Any], value: Any) -> Iterator[Found]:
+def _assumption_value(
+    path: tuple[str | int, ...], entry: dict[str, Any], value: Any
+) -> Iterator[Found]:
     keys = [str(k) for k in entry.get("keys", [])]
     if not keys:
         if not _number_ok(value):
@@ -139,17 +162,26 @@ def _assignment(data: Any, path: tuple[str | int, ...], item: dict[str, Any]) ->
     study, model, provider = item.get("study"), item.get("model"), item.get("provider")
     function = item.get("function")
     if isinstance(study, str) and study != "*" and study.strip() not in studies:
-        yield (*path, "study"), f"unknown study {study!r}; expected a study id or \"*\""
+        yield (*path, "study"), f'unknown study {study!r}; expected a study id or "*"'
     if model == "in_house":
         if provider:
             yield (*path, "provider"), "an in_house assignment takes no provider; leave it empty"
-        internal = data.get("sponsor", {}).get("internal") if isinstance(data.get("sponsor"), dict) else None
-        if isinstance(function, str) and function in FUNCTIONS and (
-            not isinstance(internal, dict) or function not in internal
+        internal = (
+            data.get("sponsor", {}).get("internal")
+            if isinstance(data.get("sponsor"), dict)
+            else None
+        )
+        if (
+            isinstance(function, str)
+            and function in FUNCTIONS
+            and (not isinstance(internal, dict) or function not in internal)
         ):
-            yield (*path, "model"), (
-                f"the sponsor has no internal staff for {function}; "
-                "add it under sponsor.internal or choose a provider"
+            yield (
+                (*path, "model"),
+                (
+                    f"the sponsor has no internal staff for {function}; "
+                    "add it under sponsor.internal or choose a provider"
+                ),
             )
         return
     if model in ("fso", "fsp", "boutique"):
@@ -162,9 +194,12 @@ def _assignment(data: Any, path: tuple[str | int, ...], item: dict[str, Any]) ->
             if isinstance(function, str) and function in FUNCTIONS and function not in functions:
                 yield (*path, "function"), f"provider {provider!r} does not offer {function}"
             if model not in models:
-                yield (*path, "model"), (
-                    f"provider {provider!r} does not offer the {model} model "
-                    f"(it offers: {', '.join(sorted(models)) or 'none'})"
+                yield (
+                    (*path, "model"),
+                    (
+                        f"provider {provider!r} does not offer the {model} model "
+                        f"(it offers: {', '.join(sorted(models)) or 'none'})"
+                    ),
                 )
 
 
@@ -184,12 +219,14 @@ def _plans(data: Any) -> Iterator[Found]:
                 if not isinstance(item, dict):
                     continue
                 if item.get("program") and str(item["program"]) not in programs:
-                    yield ("plans", i, "relationships", j, "program"), (
-                        f"unknown program {item['program']!r}"
+                    yield (
+                        ("plans", i, "relationships", j, "program"),
+                        (f"unknown program {item['program']!r}"),
                     )
                 if item.get("provider") and str(item["provider"]) not in providers:
-                    yield ("plans", i, "relationships", j, "provider"), (
-                        f"unknown provider {item['provider']!r}"
+                    yield (
+                        ("plans", i, "relationships", j, "provider"),
+                        (f"unknown provider {item['provider']!r}"),
                     )
         if plan.get("base") is None:
             yield from _unassigned(data, i, covered)
@@ -205,9 +242,12 @@ def _unassigned(data: Any, plan: int, covered: set[tuple[str, str]]) -> Iterator
                 continue
             key = (str(study.get("id")), str(function))
             if key not in covered and ("*", str(function)) not in covered:
-                yield ("plans", plan, "assignments"), (
-                    f"study {key[0]} needs {function} ({effort} FTE-months) but the plan does "
-                    "not assign it; assign it or set `base: recommended`"
+                yield (
+                    ("plans", plan, "assignments"),
+                    (
+                        f"study {key[0]} needs {function} ({effort} FTE-months) but the plan does "
+                        "not assign it; assign it or set `base: recommended`"
+                    ),
                 )
 
 

@@ -58,8 +58,7 @@ def _from_pydantic(error: ErrorDetails) -> Problem:
     if path and path[-1] == "[key]":
         path = path[:-1]
         if kind == "literal_error":
-            return Problem(path, f"unknown id {path[-1]!r}; expected one of: "
-                           f"{_expected(ctx)}")
+            return Problem(path, f"unknown id {path[-1]!r}; expected one of: {_expected(ctx)}")
     if path and path[0] == "schema":
         path = ("schema",)
     message = _message(kind, value, ctx, str(error.get("msg", "")))

@@ -35,7 +35,7 @@ def capable(portfolio: Portfolio, study: Study, function: str, model: str) -> li
 
     def key(provider: Provider) -> tuple[float, float, float, str]:
         rate = weighted_rate(provider, study, function)
-        expertise = float(provider.therapeutic_areas.get(area, 0))  # type: ignore[call-overload]
+        expertise = float(provider.therapeutic_areas.get(area, 0))
         quality = float(provider.scores.get("quality", 2))
         return (rate if rate is not None else float("inf"), -expertise, -quality, provider.id)
 

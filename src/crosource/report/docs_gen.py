@@ -54,8 +54,16 @@ def condition_text(condition: Any) -> str:
         return "(" + " or ".join(condition_text(c) for c in condition["any"]) + ")"
     if "not" in condition:
         return f"not ({condition_text(condition['not'])})"
-    symbols = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in",
-               "not_in": "not in"}
+    symbols = {
+        "eq": "=",
+        "ne": "≠",
+        "lt": "<",
+        "le": "≤",
+        "gt": ">",
+        "ge": "≥",
+        "in": "in",
+        "not_in": "not in",
+    }
     value = condition["value"]
     shown = str(value).lower() if isinstance(value, bool) else str(value)
     return f"`{condition['field']}` {symbols[condition['op']]} {shown}"
@@ -66,19 +74,25 @@ def render_rules() -> str:
     for name, rules in rule_sets().items():
         lines.append(f"\n## {TITLES[name]}\n")
         if rules.threshold is not None:
-            lines.append(f"The flag is raised when the weights reach {rules.threshold:g} and a "
-                         "boutique with expertise 3 or more in the area is a candidate.\n")
+            lines.append(
+                f"The flag is raised when the weights reach {rules.threshold:g} and a "
+                "boutique with expertise 3 or more in the area is a candidate.\n"
+            )
         else:
-            lines.append(f"Options: {', '.join(rules.options)}. Ties: "
-                         f"{' > '.join(rules.tie_order)}.\n")
+            lines.append(
+                f"Options: {', '.join(rules.options)}. Ties: {' > '.join(rules.tie_order)}.\n"
+            )
         lines.append("| id | supports | weight | when | basis |")
         lines.append("| --- | --- | --- | --- | --- |")
         for rule in rules.rules:
-            lines.append(f"| `{rule.id}` | {rule.supports} | {rule.weight:g} | "
-                         f"{condition_text(rule.when)} | {rule.basis} |")
+            lines.append(
+                f"| `{rule.id}` | {rule.supports} | {rule.weight:g} | "
+                f"{condition_text(rule.when)} | {rule.basis} |"
+            )
     lines.append("\n## Availability, ties and providers\n")
-    lines.append("These rules are applied by the engine itself and cited in reasons like the "
-                 "scored rules.\n")
+    lines.append(
+        "These rules are applied by the engine itself and cited in reasons like the scored rules.\n"
+    )
     lines.append("| id | what it says | basis |")
     lines.append("| --- | --- | --- |")
     for rule in catalog.load("rules/constraints")["rules"]:
@@ -88,11 +102,14 @@ def render_rules() -> str:
     lines.append("| id | when | question |")
     lines.append("| --- | --- | --- |")
     for question in catalog.load("provider_questions")["questions"]:
-        lines.append(f"| `{question['id']}` | {condition_text(question['when'])} | "
-                     f"{question['text']} |")
+        lines.append(
+            f"| `{question['id']}` | {condition_text(question['when'])} | {question['text']} |"
+        )
     lines.append("\n## Facts\n")
-    lines.append("The facts rules read, computed by `engine/recommend/profile.py` and described "
-                 "in `catalog/features.yaml`.\n")
+    lines.append(
+        "The facts rules read, computed by `engine/recommend/profile.py` and described "
+        "in `catalog/features.yaml`.\n"
+    )
     lines.append("| fact | type | meaning |")
     lines.append("| --- | --- | --- |")
     for feature in catalog.entries("features"):
@@ -138,8 +155,9 @@ challenged.
 
 def _value(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {v:g}" if isinstance(v, int | float) else f"{k}: {v}"
-                         for k, v in value.items())
+        return ", ".join(
+            f"{k}: {v:g}" if isinstance(v, int | float) else f"{k}: {v}" for k, v in value.items()
+        )
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
@@ -153,19 +171,24 @@ def render_assumptions() -> str:
         source = str(item["source"])
         for key, text in sources.items():
             source = source.replace(key, text.rstrip("."))
-        lines.append(f"| `{item['id']}` | {_value(item['default'])} | {item['unit']} | "
-                     f"{item['meaning']} | {source} |")
+        lines.append(
+            f"| `{item['id']}` | {_value(item['default'])} | {item['unit']} | "
+            f"{item['meaning']} | {source} |"
+        )
     lines.append(RECOMMENDATION_ASSUMPTIONS)
     estimates = catalog.load("demand_estimates")
     lines.append("## Demand estimates of `crosource assess`\n")
-    lines.append("When the questionnaire creates a portfolio, each study's effort by function is "
-                 "estimated as per_site × sites + per_patient × patients + per_month × expected "
-                 f"duration (source: {estimates['source']}; replace with your own figures).\n")
+    lines.append(
+        "When the questionnaire creates a portfolio, each study's effort by function is "
+        "estimated as per_site × sites + per_patient × patients + per_month × expected "
+        f"duration (source: {estimates['source']}; replace with your own figures).\n"
+    )
     lines.append("| function | per site | per patient | per month |")
     lines.append("| --- | --- | --- | --- |")
     for function, k in estimates["functions"].items():
-        lines.append(f"| {function} | {k['per_site']:g} | {k['per_patient']:g} | "
-                     f"{k['per_month']:g} |")
+        lines.append(
+            f"| {function} | {k['per_site']:g} | {k['per_patient']:g} | {k['per_month']:g} |"
+        )
     return "\n".join(lines) + "\n"
 
 

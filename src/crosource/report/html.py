@@ -41,8 +41,11 @@ def _basis() -> dict[str, str]:
 def recommendation_html(portfolio: Portfolio, result: Recommendation) -> str:
     cells = {(a.study, a.function): a for a in result.assignments}
     functions = {
-        p.id: [f for f in FUNCTIONS if any(a.program == p.id and a.function == f
-                                           for a in result.assignments)]
+        p.id: [
+            f
+            for f in FUNCTIONS
+            if any(a.program == p.id and a.function == f for a in result.assignments)
+        ]
         for p in result.programs
     }
     cited_ids: list[str] = []
@@ -58,8 +61,10 @@ def recommendation_html(portfolio: Portfolio, result: Recommendation) -> str:
     cited = [(i, basis.get(i, "")) for i in sorted(set(cited_ids))]
     return _env.get_template("recommend.html.j2").render(
         title=f"Sourcing recommendation: {portfolio.sponsor.name}",
-        subtitle=(f"{len(portfolio.programs)} programs · {len(portfolio.studies)} studies · "
-                  f"{len(portfolio.providers)} candidate providers"),
+        subtitle=(
+            f"{len(portfolio.programs)} programs · {len(portfolio.studies)} studies · "
+            f"{len(portfolio.providers)} candidate providers"
+        ),
         generated=dt.date.today().isoformat(),
         result=result,
         facts=result.facts,

@@ -43,17 +43,25 @@ def _boutique_line(flag: BoutiqueFlag) -> str:
 
 
 def _matrix(portfolio: Portfolio, result: Recommendation, program: str) -> Table:
-    used = [f for f in FUNCTIONS if any(a.function == f and a.program == program
-                                        for a in result.assignments)]
-    table = Table(title=f"Program {program}: delivery per study and function", show_lines=False,
-                  title_justify="left")
+    used = [
+        f
+        for f in FUNCTIONS
+        if any(a.function == f and a.program == program for a in result.assignments)
+    ]
+    table = Table(
+        title=f"Program {program}: delivery per study and function",
+        show_lines=False,
+        title_justify="left",
+    )
     table.add_column("study", no_wrap=True)
     for function in used:
         table.add_column(labels.function(function), overflow="fold", max_width=14)
     for study in portfolio.studies_of(program):
         row: list[Text | str] = [study.id]
         for function in used:
-            found = [a for a in result.assignments if a.study == study.id and a.function == function]
+            found = [
+                a for a in result.assignments if a.study == study.id and a.function == function
+            ]
             if not found:
                 row.append("")
                 continue
@@ -71,18 +79,29 @@ def render(portfolio: Portfolio, result: Recommendation, console: Console) -> No
         body = Group(
             _decision_lines("Relationship", program.relationship),
             _decision_lines("Delivery model", program.model),
-            Text(_boutique_line(program.boutique),
-                 style="magenta" if program.boutique.flag else "dim"),
+            Text(
+                _boutique_line(program.boutique),
+                style="magenta" if program.boutique.flag else "dim",
+            ),
         )
-        console.print(Panel(body, title=f"[bold]{program.name}[/] ({program.id})",
-                            title_align="left"))
+        console.print(
+            Panel(body, title=f"[bold]{program.name}[/] ({program.id})", title_align="left")
+        )
         console.print(_matrix(portfolio, result, program.id))
-        console.print(Text("IH in-house · FSO full-service CRO · FSP functional service provider · "
-                           "BTQ boutique; provider id after the model", style="dim"))
+        console.print(
+            Text(
+                "IH in-house · FSO full-service CRO · FSP functional service provider · "
+                "BTQ boutique; provider id after the model",
+                style="dim",
+            )
+        )
         console.print()
     if result.questions_for_providers:
         console.print(Text("Questions to ask candidate providers", style="bold"))
         for i, question in enumerate(result.questions_for_providers, 1):
             console.print(f"  {i}. {question}")
-    console.print(Text("\nEvery (study, function) choice with its reasons: --format json or html.",
-                       style="dim"))
+    console.print(
+        Text(
+            "\nEvery (study, function) choice with its reasons: --format json or html.", style="dim"
+        )
+    )

@@ -35,7 +35,9 @@ def test_program_counterfactuals_change_the_choice_as_stated(file: Path) -> None
                 assert getattr(changed, kind).choice == cf.choice, cf.text
                 checked += 1
     assert checked or all(
-        not getattr(p, k).counterfactuals for p in result.programs for k in ("relationship", "model")
+        not getattr(p, k).counterfactuals
+        for p in result.programs
+        for k in ("relationship", "model")
     )
 
 

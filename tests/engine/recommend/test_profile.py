@@ -32,7 +32,8 @@ def test_expected_duration_of_case1_by_hand() -> None:
 
 
 def test_enrollment_within_the_activation_window() -> None:
-    # 10 sites at 1 a month over a 3-month window: enrolled(t) = 10 t^2 / 6; 6 patients by t=sqrt(3.6)
+    # 10 sites at 1 a month, activating over 3 months: enrolled(t) = 10 t^2 / 6 while t < 3,
+    # so 6 patients are enrolled at t = sqrt(3.6)
     assert enrollment_months(6, 10, 1.0, 3) == pytest.approx(3.6**0.5)
     assert enrollment_months(6, 10, 1.0, 0) == pytest.approx(0.6)
 
@@ -54,7 +55,9 @@ def test_overrides_change_only_their_input() -> None:
     ctx = Context(portfolio)
     base = sponsor_facts(ctx, Inputs(portfolio))
     more = sponsor_facts(ctx, Inputs(portfolio, {"sponsor.oversight_fte": 4.0}))
-    assert more["sponsor.oversight_coverage"] == pytest.approx(4 * base["sponsor.oversight_coverage"])
+    assert more["sponsor.oversight_coverage"] == pytest.approx(
+        4 * base["sponsor.oversight_coverage"]
+    )
     assert portfolio.sponsor.oversight_fte == 1
 
 
@@ -87,10 +90,13 @@ def test_function_facts_of_case6() -> None:
 def test_every_fact_is_described_in_the_catalog() -> None:
     portfolio = load_portfolio(GOLDEN / "case6_hybrid.yaml")
     ctx = Context(portfolio)
-    program = {**sponsor_facts(ctx, Inputs(portfolio)),
-               **program_facts(ctx, Inputs(portfolio), portfolio.programs[0]),
-               "program.model": "hybrid", "program.relationship": "tactical",
-               "program.boutique": False}
+    program = {
+        **sponsor_facts(ctx, Inputs(portfolio)),
+        **program_facts(ctx, Inputs(portfolio), portfolio.programs[0]),
+        "program.model": "hybrid",
+        "program.relationship": "tactical",
+        "program.boutique": False,
+    }
     facts = function_facts(ctx, Inputs(portfolio), portfolio.studies[0], "biostatistics", program)
     described = {str(f["id"]) for f in catalog.entries("features")}
     assert set(facts) == described

@@ -79,8 +79,12 @@ def test_rule_is_well_formed(rule_set: RuleSet, rule: Rule) -> None:
     assert rule.weight > 0
     assert rule.supports in rule_set.options
     assert len(rule.basis) > 20
-    prefix = {"relationship": "rel.", "program_model": "prog.", "boutique_flag": "flag.",
-              "function_model": "fn."}[rule_set.decision]
+    prefix = {
+        "relationship": "rel.",
+        "program_model": "prog.",
+        "boutique_flag": "flag.",
+        "function_model": "fn.",
+    }[rule_set.decision]
     assert rule.id.startswith(prefix + rule.supports + ".")
     assert set(fields(rule.when)) <= known
 
@@ -105,8 +109,13 @@ def test_ties_follow_the_documented_order() -> None:
     decision = score(rules, {})  # no fact known: no rule fires
     assert decision.choice == rules.tie_order[0]
     assert decision.cites("choice.no_rule")
-    tied = {"program.model": "fso", "function.internal_maturity": 3, "function.internal_fte": 2,
-            "function.internal_coverage": 0.7, "preferences.control": "high"}
+    tied = {
+        "program.model": "fso",
+        "function.internal_maturity": 3,
+        "function.internal_fte": 2,
+        "function.internal_coverage": 0.7,
+        "preferences.control": "high",
+    }
     decision = score(rules, tied)  # fso 3 (program model) against in_house 2 + 1
     assert decision.scores["fso"] == decision.scores["in_house"] == 3
     assert decision.choice == "in_house"
@@ -117,8 +126,13 @@ def test_an_unavailable_option_is_never_chosen() -> None:
     from crosource.engine.recommend.result import Reason
 
     rules = rule_sets()["function_model"]
-    facts = _facts({"function.internal_maturity": 4, "function.internal_coverage": 5.0,
-                    "function.internal_fte": 3.0})
+    facts = _facts(
+        {
+            "function.internal_maturity": 4,
+            "function.internal_coverage": 5.0,
+            "function.internal_fte": 3.0,
+        }
+    )
     assert score(rules, facts).choice == "in_house"
     blocked = {"in_house": Reason("avail.in_house.no_staff", "no staff")}
     decision = score(rules, facts, blocked)

@@ -8,7 +8,7 @@ per-function decisions through the facts `program.model`, `program.relationship`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,7 +65,9 @@ def choose(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | Non
     return _tally(rules, facts, unavailable or {})[0]
 
 
-def score(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None = None) -> Decision:
+def score(
+    rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None = None
+) -> Decision:
     """Score every option, choose the best available one, and say why."""
     unavailable = unavailable or {}
     choice, scores, fired_rules, tied = _tally(rules, facts, unavailable)
@@ -78,11 +80,19 @@ def score(rules: RuleSet, facts: Facts, unavailable: Mapping[str, Reason] | None
     if not any(r.option not in unavailable for r in fired):
         notes.append(constraint("choice.no_rule", choice=choice, order=order))
     elif len(tied) > 1:
-        notes.append(constraint("choice.tie", options=", ".join(tied), score=f"{scores[choice]:g}",
-                                choice=choice, order=order))
+        notes.append(
+            constraint(
+                "choice.tie",
+                options=", ".join(tied),
+                score=f"{scores[choice]:g}",
+                choice=choice,
+                order=order,
+            )
+        )
     fired.sort(key=lambda r: (r.option != choice, -r.weight))
-    return Decision(choice, scores, fired + notes + blocked,
-                    {o: r.text for o, r in unavailable.items()})
+    return Decision(
+        choice, scores, fired + notes + blocked, {o: r.text for o, r in unavailable.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -124,8 +134,11 @@ class Recommender:
 
     def _boutique_flag(self, facts: Facts) -> BoutiqueFlag:
         rules = self.rules["boutique_flag"]
-        fired = [Reason(r.id, render(r.reason, facts), r.supports, r.weight)
-                 for r in rules.rules if holds(r.when, facts)]
+        fired = [
+            Reason(r.id, render(r.reason, facts), r.supports, r.weight)
+            for r in rules.rules
+            if holds(r.when, facts)
+        ]
         total = sum(r.weight for r in fired)
         threshold = float(rules.threshold or 0)
         expert = bool(facts["program.boutique_expert_available"])
@@ -152,15 +165,17 @@ class Recommender:
                 if function in SITE_FACING_FUNCTIONS:
                     names = ", ".join(catalog.label("regions", r) for r in study.regions)
                     regions = f" in all of the study's regions ({names})"
-                blocked[model] = constraint("avail.provider.none", function=label, model=model,
-                                            regions=regions)
+                blocked[model] = constraint(
+                    "avail.provider.none", function=label, model=model, regions=regions
+                )
         self._providers_blocked[key] = blocked
         return blocked
 
     def _function_facts(self, study: Study, function: str, overrides: Overrides) -> Facts:
         program = self.program_state(self.portfolio.program(study.program), overrides)
-        return function_facts(self.ctx, Inputs(self.portfolio, overrides), study, function,
-                              program.facts)
+        return function_facts(
+            self.ctx, Inputs(self.portfolio, overrides), study, function, program.facts
+        )
 
     def function_decision(self, study: Study, function: str, overrides: Overrides) -> Decision:
         facts = self._function_facts(study, function, overrides)
@@ -168,7 +183,9 @@ class Recommender:
 
     def function_choice(self, study: Study, function: str, overrides: Overrides) -> str:
         facts = self._function_facts(study, function, overrides)
-        return choose(self.rules["function_model"], facts, self._unavailable(study, function, facts))
+        return choose(
+            self.rules["function_model"], facts, self._unavailable(study, function, facts)
+        )
 
     def _provider(self, study: Study, function: str, model: str) -> tuple[str | None, list[Reason]]:
         if model == "in_house":
@@ -180,18 +197,28 @@ class Recommender:
         rate = weighted_rate(best, study, function)
         label = catalog.label("functions", function)
         if rate is None:
-            return best.id, [constraint("provider.unpriced", provider=best.id, function=label,
-                                        model=model)]
+            return best.id, [
+                constraint("provider.unpriced", provider=best.id, function=label, model=model)
+            ]
         others = [
-            f"{p.id} {r:,.0f}" for p in ranked[1:4]
+            f"{p.id} {r:,.0f}"
+            for p in ranked[1:4]
             if (r := weighted_rate(p, study, function)) is not None
         ]
         tail = f" (next: {'; '.join(others)})" if others else ""
-        return best.id, [constraint("provider.cheapest_capable", provider=best.id, model=model,
-                                    function=label, rate=f"{rate:,.0f}", others=tail)]
+        return best.id, [
+            constraint(
+                "provider.cheapest_capable",
+                provider=best.id,
+                model=model,
+                function=label,
+                rate=f"{rate:,.0f}",
+                others=tail,
+            )
+        ]
 
     # -- counterfactual inputs ---------------------------------------------------------------
-    def _inputs(self, program: Program, functions: list[str]) -> list[InputSpec]:
+    def _inputs(self, program: Program, functions: Sequence[str]) -> list[InputSpec]:
         sponsor = self.portfolio.sponsor
         specs = [InputSpec("sponsor.oversight_fte", "number", sponsor.oversight_fte)]
         for name, value in sponsor.preferences.model_dump().items():
@@ -199,10 +226,14 @@ class Recommender:
             specs.append(InputSpec(f"preferences.{name}", kind, value))
         for function in functions:
             own = sponsor.internal.get(function)  # type: ignore[call-overload]
-            specs.append(InputSpec(f"sponsor.internal.{function}.maturity", "maturity",
-                                   own.maturity if own else 0))
-            specs.append(InputSpec(f"sponsor.internal.{function}.fte", "number",
-                                   own.fte if own else 0.0))
+            specs.append(
+                InputSpec(
+                    f"sponsor.internal.{function}.maturity", "maturity", own.maturity if own else 0
+                )
+            )
+            specs.append(
+                InputSpec(f"sponsor.internal.{function}.fte", "number", own.fte if own else 0.0)
+            )
         specs.append(InputSpec(f"programs.{program.id}.rare_disease", "bool", program.rare_disease))
         return specs
 
@@ -210,22 +241,34 @@ class Recommender:
         facts = self.program_state(program, {}).facts
         relationship = score(self.rules["relationship"], facts)
         model = score(self.rules["program_model"], facts)
-        needed = sorted({f for s in self.portfolio.studies_of(program.id)
-                         for f, e in s.demand.items() if e > 0}, key=FUNCTIONS.index)
+        needed = sorted(
+            {
+                f
+                for s in self.portfolio.studies_of(program.id)
+                for f, e in s.demand.items()
+                if e > 0
+            },
+            key=FUNCTIONS.index,
+        )
         specs = self._inputs(program, needed)
         relationship.counterfactuals = counterfactuals(
-            specs, lambda o: self.program_state(program, o).relationship, relationship.choice)
+            specs, lambda o: self.program_state(program, o).relationship, relationship.choice
+        )
         model.counterfactuals = counterfactuals(
-            specs, lambda o: self.program_state(program, o).model, model.choice)
-        return ProgramResult(program.id, program.name or program.id, relationship, model,
-                             self._boutique_flag(facts))
+            specs, lambda o: self.program_state(program, o).model, model.choice
+        )
+        return ProgramResult(
+            program.id, program.name or program.id, relationship, model, self._boutique_flag(facts)
+        )
 
     def _assignment(self, study: Study, function: str) -> AssignmentResult:
         program = self.portfolio.program(study.program)
         decision = self.function_decision(study, function, {})
         decision.counterfactuals = counterfactuals(
             self._inputs(program, [function]),
-            lambda o: self.function_choice(study, function, o), decision.choice)
+            lambda o: self.function_choice(study, function, o),
+            decision.choice,
+        )
         provider, reasons = self._provider(study, function, decision.choice)
         return AssignmentResult(study.id, program.id, function, provider, decision, reasons)
 

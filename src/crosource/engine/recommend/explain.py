@@ -44,8 +44,10 @@ def _format_value(value: Any, kind: str) -> str:
     if isinstance(value, str):
         for name in ("functions", "therapeutic_areas", "regions"):
             if value in catalog.by_id(name):
-                return catalog.label(name, value).lower() if name == "functions" else (
-                    catalog.label(name, value)
+                return (
+                    catalog.label(name, value).lower()
+                    if name == "functions"
+                    else (catalog.label(name, value))
                 )
     return str(value)
 
@@ -63,13 +65,16 @@ def render(template: str, facts: Mapping[str, Any]) -> str:
 
 def _candidates(spec: InputSpec) -> list[Any]:
     if spec.kind == "level":
-        return sorted((v for v in LEVELS if v != spec.current),
-                      key=lambda v: abs(LEVELS.index(v) - LEVELS.index(spec.current)))
+        return sorted(
+            (v for v in LEVELS if v != spec.current),
+            key=lambda v: abs(LEVELS.index(v) - LEVELS.index(spec.current)),
+        )
     if spec.kind == "bool":
         return [not spec.current]
     if spec.kind == "maturity":
-        return sorted((v for v in range(5) if v != spec.current),
-                      key=lambda v: abs(v - spec.current))
+        return sorted(
+            (v for v in range(5) if v != spec.current), key=lambda v: abs(v - spec.current)
+        )
     x0 = float(spec.current)
     grid = {round(x0 * f, 6) for f in GRID_FACTORS} | set(GRID_ABSOLUTE) | {0.0}
     grid.discard(x0)
@@ -89,7 +94,7 @@ def _distance(spec: InputSpec, value: Any) -> float:
 def _nice(value: float, up: bool) -> float:
     if value == 0:
         return 0.0
-    digits = 1 - int(math.floor(math.log10(abs(value))))
+    digits = 1 - math.floor(math.log10(abs(value)))
     scale = 10.0**digits
     rounded = (math.ceil if up else math.floor)(value * scale) / scale
     return max(rounded, 0.0)
@@ -114,8 +119,10 @@ def _text(spec: InputSpec, value: Any, choice: str) -> str:
         shown = f"{_format_value(float(value), '')} {direction}"
     else:
         shown = _format_value(value, spec.kind)
-    return (f"With {spec.path} {shown} (now {_format_value(spec.current, spec.kind)}), "
-            f"{choice} would be chosen.")
+    return (
+        f"With {spec.path} {shown} (now {_format_value(spec.current, spec.kind)}), "
+        f"{choice} would be chosen."
+    )
 
 
 def counterfactuals(specs: list[InputSpec], decide: Decide, choice: str) -> list[Counterfactual]:
@@ -128,9 +135,12 @@ def counterfactuals(specs: list[InputSpec], decide: Decide, choice: str) -> list
             if spec.kind == "number":
                 value = _boundary(spec, decide, choice, float(value))
                 new = decide({spec.path: value})
-            found.append((_distance(spec, value),
-                          Counterfactual(spec.path, spec.current, value, new,
-                                         _text(spec, value, new))))
+            found.append(
+                (
+                    _distance(spec, value),
+                    Counterfactual(spec.path, spec.current, value, new, _text(spec, value, new)),
+                )
+            )
             break
     found.sort(key=lambda item: item[0])
     return [c for _, c in found[:MAX_COUNTERFACTUALS]]

@@ -108,9 +108,7 @@ def sponsor_facts(ctx: Context, inputs: Inputs) -> Facts:
     }
     for name in type(portfolio.sponsor.preferences).model_fields:
         facts[f"preferences.{name}"] = inputs.preference(name)
-    external = sum(
-        max(0.0, ctx.peaks[f] - inputs.internal(f)[0]) for f in ctx.needed
-    )
+    external = sum(max(0.0, ctx.peaks[f] - inputs.internal(f)[0]) for f in ctx.needed)
     share = float(assumption(portfolio, "oversight_share")["fsp"])  # type: ignore[index]
     need = share * external
     facts["sponsor.oversight_need_fsp_fte"] = need
@@ -118,9 +116,7 @@ def sponsor_facts(ctx: Context, inputs: Inputs) -> Facts:
         facts["sponsor.oversight_fte"] / need if need > 0 else NO_NEED_COVERAGE
     )
     cvs = [ctx.fluctuations[f] for f in ctx.needed]
-    facts["portfolio.demand_fluctuation"] = level(
-        max(cvs, default=0.0), FLUCTUATION_LEVELS
-    )
+    facts["portfolio.demand_fluctuation"] = level(max(cvs, default=0.0), FLUCTUATION_LEVELS)
     return facts
 
 
@@ -159,9 +155,7 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
     needed = sorted({f for s in studies for f, e in s.demand.items() if e > 0})
     strong = [f for f in needed if inputs.strong(f)]
     staffed = [f for f in needed if inputs.internal(f)[0] > 0]
-    ends = [
-        s.start.toordinal() + 30.44 * ctx.staffing.durations[s.id] for s in studies
-    ]
+    ends = [s.start.toordinal() + 30.44 * ctx.staffing.durations[s.id] for s in studies]
     span_days = max(ends, default=0.0) - min((s.start.toordinal() for s in studies), default=0)
     day_value = max((value_of_a_day(ctx, inputs, program, s) for s in studies), default=0.0)
     data_sciences = [f for f in needed if ctx.functions[f]["group"] == "data_sciences"]
@@ -180,9 +174,8 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
         "program.max_sites": max((s.sites for s in studies), default=0),
         "program.complex_design": any(s.complexity == "high" or s.adaptive_design for s in studies),
         "program.regulatory_depth": any(s.pivotal or s.phase == "3" for s in studies),
-        "program.feasibility_only": bool(studies) and all(
-            s.feasibility_only or s.phase == "preclinical" for s in studies
-        ),
+        "program.feasibility_only": bool(studies)
+        and all(s.feasibility_only or s.phase == "preclinical" for s in studies),
         "program.value_of_a_day_usd": day_value,
         "program.time_pressure": level(day_value, TIME_PRESSURE_LEVELS),
         "program.needed_functions": len(needed),

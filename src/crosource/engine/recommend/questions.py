@@ -20,7 +20,9 @@ def estimate_demand(portfolio: Portfolio, study: Study) -> dict[str, float]:
     table: dict[str, dict[str, float]] = catalog.load("demand_estimates")["functions"]
     return {
         function: round(
-            k["per_site"] * study.sites + k["per_patient"] * study.patients + k["per_month"] * months,
+            k["per_site"] * study.sites
+            + k["per_patient"] * study.patients
+            + k["per_month"] * months,
             1,
         )
         for function, k in table.items()

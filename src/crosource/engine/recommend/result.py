@@ -27,8 +27,11 @@ class Counterfactual:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "input": self.input, "from": self.current, "to": self.to,
-            "choice": self.choice, "text": self.text,
+            "input": self.input,
+            "from": self.current,
+            "to": self.to,
+            "choice": self.choice,
+            "text": self.text,
         }
 
 
@@ -62,7 +65,9 @@ class BoutiqueFlag:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "flag": self.flag, "score": self.score, "threshold": self.threshold,
+            "flag": self.flag,
+            "score": self.score,
+            "threshold": self.threshold,
             "reasons": [r.to_json() for r in self.reasons],
         }
 
@@ -77,7 +82,8 @@ class ProgramResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name,
+            "id": self.id,
+            "name": self.name,
             "relationship": self.relationship.to_json(),
             "model": {**self.model.to_json(), "boutique": self.boutique.to_json()},
         }

@@ -51,14 +51,21 @@ def _rule_set(name: str, known_fields: set[str]) -> RuleSet:
         found += problems(item["when"], known_fields, f"{where}.when")
         rules.append(
             Rule(
-                str(item["id"]), str(item["supports"]), float(item["weight"]), item["when"],
-                str(item["reason"]), str(item["basis"]),
+                str(item["id"]),
+                str(item["supports"]),
+                float(item["weight"]),
+                item["when"],
+                str(item["reason"]),
+                str(item["basis"]),
             )
         )
     if found:
         raise RuleFileError("\n".join(found))
     return RuleSet(
-        name, options, tuple(data.get("tie_order", options)), tuple(rules),
+        name,
+        options,
+        tuple(data.get("tie_order", options)),
+        tuple(rules),
         data.get("threshold"),
     )
 
