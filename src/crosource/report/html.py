@@ -58,6 +58,7 @@ def recommendation_html(portfolio: Portfolio, result: Recommendation) -> str:
     for p in result.programs:
         cited_ids += [r.rule for r in p.boutique.reasons]
     basis = _basis()
+    mix = {p.id: _effort_mix(portfolio, result, p.id) for p in result.programs}
     cited = [(i, basis.get(i, "")) for i in sorted(set(cited_ids))]
     return _env.get_template("recommend.html.j2").render(
         title=f"Sourcing recommendation: {portfolio.sponsor.name}",
@@ -72,4 +73,18 @@ def recommendation_html(portfolio: Portfolio, result: Recommendation) -> str:
         functions=functions,
         cells=cells,
         cited=cited,
+        mix=mix,
     )
+
+
+def _effort_mix(
+    portfolio: Portfolio, result: Recommendation, program: str
+) -> list[tuple[str, float]]:
+    """The share of the program's effort (FTE-months) recommended for each delivery model."""
+    effort: dict[str, float] = {}
+    demand = {(s.id, f): e for s in portfolio.studies for f, e in s.demand.items()}
+    for a in result.assignments:
+        if a.program == program:
+            effort[a.choice] = effort.get(a.choice, 0.0) + demand.get((a.study, a.function), 0.0)
+    total = sum(effort.values()) or 1.0
+    return [(o, effort[o] / total) for o in labels.MODEL_ORDER if o in effort]

@@ -13,6 +13,7 @@ MODEL_LABELS = {
     "strategic": "Strategic",
     "tactical": "Tactical",
 }
+MODEL_ORDER = ("in_house", "fsp", "fso", "boutique")
 MODEL_SHORT = {"in_house": "IH", "fso": "FSO", "fsp": "FSP", "boutique": "BTQ"}
 MODEL_COLOURS = {
     "in_house": "#2e7d32",

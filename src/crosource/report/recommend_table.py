@@ -8,7 +8,6 @@ from rich.table import Table
 from rich.text import Text
 
 from crosource.domain.portfolio import Portfolio
-from crosource.domain.taxonomy import FUNCTIONS
 from crosource.engine.recommend.result import BoutiqueFlag, Decision, Recommendation
 from crosource.report import labels
 
@@ -43,34 +42,27 @@ def _boutique_line(flag: BoutiqueFlag) -> str:
 
 
 def _matrix(portfolio: Portfolio, result: Recommendation, program: str) -> Table:
-    used = [
-        f
-        for f in FUNCTIONS
-        if any(a.function == f and a.program == program for a in result.assignments)
-    ]
-    table = Table(
-        title=f"Program {program}: delivery per study and function",
-        show_lines=False,
-        title_justify="left",
-    )
+    """One row per (study, model, provider): the functions it covers."""
+    table = Table(title=f"Program {program}: who does what, per study", title_justify="left")
     table.add_column("study", no_wrap=True)
-    for function in used:
-        table.add_column(labels.function(function), overflow="fold", max_width=14)
+    table.add_column("model", no_wrap=True)
+    table.add_column("provider", no_wrap=True)
+    table.add_column("functions")
     for study in portfolio.studies_of(program):
-        row: list[Text | str] = [study.id]
-        for function in used:
-            found = [
-                a for a in result.assignments if a.study == study.id and a.function == function
-            ]
-            if not found:
-                row.append("")
-                continue
-            a = found[0]
-            cell = Text(labels.MODEL_SHORT[a.choice], style=STYLE[a.choice])
-            if a.provider:
-                cell.append(f" {a.provider}", style="dim")
-            row.append(cell)
-        table.add_row(*row)
+        groups: dict[tuple[str, str], list[str]] = {}
+        for a in result.assignments:
+            if a.study == study.id:
+                key = (a.choice, a.provider or "")
+                groups.setdefault(key, []).append(labels.function(a.function).lower())
+        order = sorted(groups, key=lambda k: (labels.MODEL_ORDER.index(k[0]), k[1]))
+        for i, (choice, provider) in enumerate(order):
+            table.add_row(
+                study.id if i == 0 else "",
+                Text(labels.model(choice), style=STYLE[choice]),
+                provider or ("(none capable)" if choice != "in_house" else "sponsor"),
+                ", ".join(groups[(choice, provider)]),
+                end_section=i == len(order) - 1,
+            )
     return table
 
 

@@ -116,7 +116,8 @@ def _boundary(spec: InputSpec, decide: Decide, choice: str, flip: float) -> floa
 def _text(spec: InputSpec, value: Any, choice: str) -> str:
     if spec.kind == "number":
         direction = "or more" if float(value) > float(spec.current) else "or less"
-        shown = f"{_format_value(float(value), '')} {direction}"
+        shown = _format_value(float(value), "")
+        shown = f"at {shown}" if float(value) == 0 else f"of {shown} {direction}"
     else:
         shown = _format_value(value, spec.kind)
     return (
