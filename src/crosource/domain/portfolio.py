@@ -118,6 +118,10 @@ class Study(Model):
     def sites(self) -> int:
         return sum(self.regions.values())
 
+    def effort(self, function: str) -> float:
+        """FTE-months needed for a function (0 when the study does not need it)."""
+        return float(self.demand.get(function, 0.0))  # type: ignore[call-overload]
+
 
 class Provider(Model):
     id: Id

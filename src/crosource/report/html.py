@@ -82,9 +82,9 @@ def _effort_mix(
 ) -> list[tuple[str, float]]:
     """The share of the program's effort (FTE-months) recommended for each delivery model."""
     effort: dict[str, float] = {}
-    demand = {(s.id, f): e for s in portfolio.studies for f, e in s.demand.items()}
+    studies = {s.id: s for s in portfolio.studies}
     for a in result.assignments:
         if a.program == program:
-            effort[a.choice] = effort.get(a.choice, 0.0) + demand.get((a.study, a.function), 0.0)
+            effort[a.choice] = effort.get(a.choice, 0.0) + studies[a.study].effort(a.function)
     total = sum(effort.values()) or 1.0
     return [(o, effort[o] / total) for o in labels.MODEL_ORDER if o in effort]

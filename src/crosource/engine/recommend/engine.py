@@ -278,7 +278,7 @@ class Recommender:
             self._assignment(study, function)
             for study in sorted(self.portfolio.studies, key=lambda s: (s.program, s.start, s.id))
             for function in FUNCTIONS
-            if study.demand.get(function, 0) > 0  # type: ignore[call-overload]
+            if study.effort(function) > 0
         ]
         facts = {p.id: self.program_state(p, {}).facts for p in self.portfolio.programs}
         return Recommendation(programs, assignments, self._questions(facts), facts)

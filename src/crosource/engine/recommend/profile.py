@@ -208,7 +208,7 @@ def function_facts(
         "function.internal_fte": fte,
         "function.internal_maturity": maturity,
         "function.internal_coverage": fte / peak if peak > 0 else NO_NEED_COVERAGE,
-        "function.demand_fte_months": float(study.demand.get(function, 0.0)),  # type: ignore[call-overload]
+        "function.demand_fte_months": study.effort(function),
         "function.demand_fluctuation": level(ctx.fluctuations[function], FLUCTUATION_LEVELS),
         "function.boutique_expert_available": bool(
             _boutique_experts(ctx, expertise_areas(program), function)
