@@ -20,11 +20,29 @@ import yaml
 SEED = 20270101
 OUT = Path(__file__).resolve().parent.parent / "examples" / "large-pharma.yaml"
 
-REGIONS = ["north_america", "latin_america", "western_europe", "central_eastern_europe",
-           "asia_pacific", "china", "middle_east_africa"]
-FUNCTIONS = ["project_management", "site_management", "clinical_monitoring", "regulatory_affairs",
-             "data_management", "biostatistics", "statistical_programming", "medical_writing",
-             "pharmacovigilance", "medical_monitoring", "quality_assurance", "real_world_evidence"]
+REGIONS = [
+    "north_america",
+    "latin_america",
+    "western_europe",
+    "central_eastern_europe",
+    "asia_pacific",
+    "china",
+    "middle_east_africa",
+]
+FUNCTIONS = [
+    "project_management",
+    "site_management",
+    "clinical_monitoring",
+    "regulatory_affairs",
+    "data_management",
+    "biostatistics",
+    "statistical_programming",
+    "medical_writing",
+    "pharmacovigilance",
+    "medical_monitoring",
+    "quality_assurance",
+    "real_world_evidence",
+]
 CORE = FUNCTIONS[:-1]
 
 # --------------------------------------------------------------------------------------------
@@ -133,52 +151,136 @@ PROFILES: dict[str, dict[str, Any]] = {
 # id, name, therapeutic area, rare disease, modality, phases of its studies, first start (year,
 # month), whether China and Latin America are part of late-phase footprints.
 PROGRAMS: list[dict[str, Any]] = [
-    {"id": "AUR-1021", "name": "AUR-1021 (KRAS G12D inhibitor) in pancreatic and colorectal cancer",
-     "ta": "oncology", "modality": "small_molecule", "phases": "11122233", "first": (2026, 9),
-     "china": True, "feasibility": "1-03"},
-    {"id": "AUR-2290", "name": "AUR-2290 (BCMAxCD3 bispecific) in multiple myeloma",
-     "ta": "oncology", "modality": "bispecific_antibody", "phases": "1122334", "first": (2026, 11),
-     "china": True},
-    {"id": "AUR-3105", "name": "AUR-3105 (anti-IL-23p19) in psoriasis, Crohn's disease and UC",
-     "ta": "immunology", "modality": "monoclonal_antibody", "phases": "2233344",
-     "first": (2026, 10), "latam": True},
-    {"id": "AUR-3560", "name": "AUR-3560 (anti-IFNAR) in systemic lupus erythematosus",
-     "ta": "immunology", "modality": "monoclonal_antibody", "phases": "1223", "first": (2027, 3),
-     "latam": True},
-    {"id": "AUR-4410", "name": "AUR-4410 (anti-tau antibody) in early Alzheimer's disease",
-     "ta": "neurology", "modality": "monoclonal_antibody", "phases": "12334", "first": (2026, 12)},
-    {"id": "AUR-4620", "name": "AUR-4620 (oral CGRP antagonist) in migraine prevention",
-     "ta": "neurology", "profile": "neurology_episodic", "modality": "small_molecule",
-     "phases": "123344", "first": (2027, 1)},
-    {"id": "AUR-5150",
-     "name": "AUR-5150 (oral GLP-1 receptor agonist) in obesity and type 2 diabetes",
-     "ta": "cardiometabolic", "modality": "small_molecule", "phases": "1112233334",
-     "first": (2026, 9), "china": True, "latam": True, "feasibility": "1-03"},
-    {"id": "AUR-5380", "name": "AUR-5380 (siRNA against Lp(a)) in cardiovascular risk reduction",
-     "ta": "cardiometabolic", "modality": "sirna", "phases": "123", "first": (2027, 2),
-     "latam": True, "cvot": True},
-    {"id": "AUR-6200", "name": "AUR-6200 (anti-TSLP) in COPD and severe asthma",
-     "ta": "respiratory", "modality": "monoclonal_antibody", "phases": "22334", "first": (2027, 1),
-     "china": True},
-    {"id": "AUR-7030", "name": "AUR-7030 (RSV prefusion F vaccine) in adults 60 and over",
-     "ta": "infectious_disease", "modality": "vaccine", "phases": "123334", "first": (2026, 10),
-     "latam": True},
-    {"id": "AUR-8801", "name": "AUR-8801 (AAV gene therapy) in Duchenne muscular dystrophy",
-     "ta": "cell_gene_therapy", "modality": "aav_gene_therapy", "phases": "123",
-     "first": (2027, 4), "rare": True},
+    {
+        "id": "AUR-1021",
+        "name": "AUR-1021 (KRAS G12D inhibitor) in pancreatic and colorectal cancer",
+        "ta": "oncology",
+        "modality": "small_molecule",
+        "phases": "11122233",
+        "first": (2026, 9),
+        "china": True,
+        "feasibility": "1-03",
+    },
+    {
+        "id": "AUR-2290",
+        "name": "AUR-2290 (BCMAxCD3 bispecific) in multiple myeloma",
+        "ta": "oncology",
+        "modality": "bispecific_antibody",
+        "phases": "1122334",
+        "first": (2026, 11),
+        "china": True,
+    },
+    {
+        "id": "AUR-3105",
+        "name": "AUR-3105 (anti-IL-23p19) in psoriasis, Crohn's disease and UC",
+        "ta": "immunology",
+        "modality": "monoclonal_antibody",
+        "phases": "2233344",
+        "first": (2026, 10),
+        "latam": True,
+    },
+    {
+        "id": "AUR-3560",
+        "name": "AUR-3560 (anti-IFNAR) in systemic lupus erythematosus",
+        "ta": "immunology",
+        "modality": "monoclonal_antibody",
+        "phases": "1223",
+        "first": (2027, 3),
+        "latam": True,
+    },
+    {
+        "id": "AUR-4410",
+        "name": "AUR-4410 (anti-tau antibody) in early Alzheimer's disease",
+        "ta": "neurology",
+        "modality": "monoclonal_antibody",
+        "phases": "12334",
+        "first": (2026, 12),
+    },
+    {
+        "id": "AUR-4620",
+        "name": "AUR-4620 (oral CGRP antagonist) in migraine prevention",
+        "ta": "neurology",
+        "profile": "neurology_episodic",
+        "modality": "small_molecule",
+        "phases": "123344",
+        "first": (2027, 1),
+    },
+    {
+        "id": "AUR-5150",
+        "name": "AUR-5150 (oral GLP-1 receptor agonist) in obesity and type 2 diabetes",
+        "ta": "cardiometabolic",
+        "modality": "small_molecule",
+        "phases": "1112233334",
+        "first": (2026, 9),
+        "china": True,
+        "latam": True,
+        "feasibility": "1-03",
+    },
+    {
+        "id": "AUR-5380",
+        "name": "AUR-5380 (siRNA against Lp(a)) in cardiovascular risk reduction",
+        "ta": "cardiometabolic",
+        "modality": "sirna",
+        "phases": "123",
+        "first": (2027, 2),
+        "latam": True,
+        "cvot": True,
+    },
+    {
+        "id": "AUR-6200",
+        "name": "AUR-6200 (anti-TSLP) in COPD and severe asthma",
+        "ta": "respiratory",
+        "modality": "monoclonal_antibody",
+        "phases": "22334",
+        "first": (2027, 1),
+        "china": True,
+    },
+    {
+        "id": "AUR-7030",
+        "name": "AUR-7030 (RSV prefusion F vaccine) in adults 60 and over",
+        "ta": "infectious_disease",
+        "modality": "vaccine",
+        "phases": "123334",
+        "first": (2026, 10),
+        "latam": True,
+    },
+    {
+        "id": "AUR-8801",
+        "name": "AUR-8801 (AAV gene therapy) in Duchenne muscular dystrophy",
+        "ta": "cell_gene_therapy",
+        "modality": "aav_gene_therapy",
+        "phases": "123",
+        "first": (2027, 4),
+        "rare": True,
+    },
 ]
 
-REGION_WEIGHT = {"north_america": 0.34, "western_europe": 0.25, "central_eastern_europe": 0.16,
-                 "asia_pacific": 0.12, "china": 0.07, "latin_america": 0.06,
-                 "middle_east_africa": 0.03}
+REGION_WEIGHT = {
+    "north_america": 0.34,
+    "western_europe": 0.25,
+    "central_eastern_europe": 0.16,
+    "asia_pacific": 0.12,
+    "china": 0.07,
+    "latin_america": 0.06,
+    "middle_east_africa": 0.03,
+}
 
 STARTUP = {"1": 4, "2": 5.5, "3": 6, "4": 5}
 CX = {"low": 0.8, "medium": 1.0, "high": 1.25}
 
 
-def size_demand(phase: str, regions: dict[str, int], patients: int, rate: float, follow: float,
-                complexity: str, touch: float, pivotal: bool, adaptive: bool,
-                rwe: bool) -> dict[str, float]:
+def size_demand(
+    phase: str,
+    regions: dict[str, int],
+    patients: int,
+    rate: float,
+    follow: float,
+    complexity: str,
+    touch: float,
+    pivotal: bool,
+    adaptive: bool,
+    rwe: bool,
+) -> dict[str, float]:
     """FTE-months per function; rules of thumb for a study of this size and duration."""
     sites = sum(regions.values())
     c = CX[complexity]
@@ -189,8 +291,10 @@ def size_demand(phase: str, regions: dict[str, int], patients: int, rate: float,
     demand = {
         "project_management": duration * (0.5 + 0.5 * (sites / 10) ** 0.5) * c,
         "site_management": sites * c + duration * 0.3,
-        "clinical_monitoring": (sites * (enroll + 0.5 * follow) * 0.12 * c
-                                + patients * 0.5 * c * touch) * monitoring_intensity,
+        "clinical_monitoring": (
+            sites * (enroll + 0.5 * follow) * 0.12 * c + patients * 0.5 * c * touch
+        )
+        * monitoring_intensity,
         "regulatory_affairs": len(regions) * 3 + sites * 0.15 + (20 if pivotal else 0),
         "data_management": duration * 0.8 + patients * 0.08 * c * touch,
         "biostatistics": biostat * (1.3 if adaptive else 1.0),
@@ -268,18 +372,36 @@ def make_studies(rng: random.Random) -> list[dict[str, Any]]:
             pivotal = phase == "3" and (numbers[phase] <= 2 or cvot)
             adaptive = phase == "2" and rng.random() < 0.3
             rwe = phase == "4" and rng.random() < 0.6
-            demand = size_demand(phase, regions, patients, enrollment, followup,
-                                 "high" if cvot else complexity, profile["touch"],
-                                 pivotal, adaptive, rwe)
+            demand = size_demand(
+                phase,
+                regions,
+                patients,
+                enrollment,
+                followup,
+                "high" if cvot else complexity,
+                profile["touch"],
+                pivotal,
+                adaptive,
+                rwe,
+            )
             demand = {f: float(round(v * rng.uniform(0.9, 1.1))) for f, v in demand.items()}
-            studies.append({
-                "id": study_id, "program": program["id"], "phase": phase, "start": start,
-                "regions": regions, "patients": patients, "enrollment_rate": enrollment,
-                "treatment_followup_months": followup,
-                "complexity": "high" if cvot else complexity,
-                "adaptive_design": adaptive, "pivotal": bool(pivotal),
-                "feasibility_only": feasibility, "demand": demand,
-            })
+            studies.append(
+                {
+                    "id": study_id,
+                    "program": program["id"],
+                    "phase": phase,
+                    "start": start,
+                    "regions": regions,
+                    "patients": patients,
+                    "enrollment_rate": enrollment,
+                    "treatment_followup_months": followup,
+                    "complexity": "high" if cvot else complexity,
+                    "adaptive_design": adaptive,
+                    "pivotal": bool(pivotal),
+                    "feasibility_only": feasibility,
+                    "demand": demand,
+                }
+            )
     return studies
 
 
@@ -289,174 +411,459 @@ def make_studies(rng: random.Random) -> list[dict[str, Any]]:
 
 # North American list price of a large CRO, by function (USD per FTE-month).
 BASE_RATE = {
-    "project_management": 26000, "site_management": 20500, "clinical_monitoring": 21500,
-    "regulatory_affairs": 24000, "data_management": 15500, "biostatistics": 25000,
-    "statistical_programming": 16000, "medical_writing": 20000, "pharmacovigilance": 14500,
-    "medical_monitoring": 28000, "quality_assurance": 19500, "real_world_evidence": 21000,
+    "project_management": 26000,
+    "site_management": 20500,
+    "clinical_monitoring": 21500,
+    "regulatory_affairs": 24000,
+    "data_management": 15500,
+    "biostatistics": 25000,
+    "statistical_programming": 16000,
+    "medical_writing": 20000,
+    "pharmacovigilance": 14500,
+    "medical_monitoring": 28000,
+    "quality_assurance": 19500,
+    "real_world_evidence": 21000,
 }
 # Cost of a local FTE relative to North America, for functions delivered where the sites are.
-REGION_INDEX = {"north_america": 1.0, "western_europe": 0.87, "central_eastern_europe": 0.54,
-                "asia_pacific": 0.6, "china": 0.57, "latin_america": 0.53,
-                "middle_east_africa": 0.6}
-LOCAL = {"project_management", "site_management", "clinical_monitoring", "regulatory_affairs",
-         "medical_monitoring"}
+REGION_INDEX = {
+    "north_america": 1.0,
+    "western_europe": 0.87,
+    "central_eastern_europe": 0.54,
+    "asia_pacific": 0.6,
+    "china": 0.57,
+    "latin_america": 0.53,
+    "middle_east_africa": 0.6,
+}
+LOCAL = {
+    "project_management",
+    "site_management",
+    "clinical_monitoring",
+    "regulatory_affairs",
+    "medical_monitoring",
+}
 # Office functions delivered from hubs: one rate, with an offshore discount for FSP specialists.
 OFFICE_LEVEL = {"large_cro": 1.0, "midsize_cro": 0.9, "boutique": 0.97, "fsp_specialist": 0.68}
 PRICE_LEVEL = {"large_cro": 1.0, "midsize_cro": 0.9, "boutique": 0.97, "fsp_specialist": 0.78}
 
 KIND_SCORES = {
-    "large_cro": {"quality": 3, "ai_readiness": 3, "data_governance": 4, "compliance_controls": 4,
-                  "automation": 3, "real_time_analytics": 3, "scalability": 4, "global_reach": 4,
-                  "senior_access": 1, "interoperability": 3, "collaboration": 2,
-                  "financial_stability": 4},
-    "midsize_cro": {"quality": 3, "ai_readiness": 2, "data_governance": 3, "compliance_controls": 3,
-                    "automation": 2, "real_time_analytics": 2, "scalability": 2, "global_reach": 2,
-                    "senior_access": 3, "interoperability": 3, "collaboration": 3,
-                    "financial_stability": 3},
-    "boutique": {"quality": 4, "ai_readiness": 1, "data_governance": 3, "compliance_controls": 3,
-                 "scalability": 1, "global_reach": 1, "senior_access": 4, "interoperability": 3,
-                 "collaboration": 4, "functional_excellence": 4, "financial_stability": 2},
-    "fsp_specialist": {"quality": 3, "ai_readiness": 3, "data_governance": 3,
-                       "compliance_controls": 3, "automation": 3, "scalability": 4,
-                       "global_reach": 2, "senior_access": 2, "interoperability": 4,
-                       "collaboration": 3, "functional_excellence": 3, "financial_stability": 3},
+    "large_cro": {
+        "quality": 3,
+        "ai_readiness": 3,
+        "data_governance": 4,
+        "compliance_controls": 4,
+        "automation": 3,
+        "real_time_analytics": 3,
+        "scalability": 4,
+        "global_reach": 4,
+        "senior_access": 1,
+        "interoperability": 3,
+        "collaboration": 2,
+        "financial_stability": 4,
+    },
+    "midsize_cro": {
+        "quality": 3,
+        "ai_readiness": 2,
+        "data_governance": 3,
+        "compliance_controls": 3,
+        "automation": 2,
+        "real_time_analytics": 2,
+        "scalability": 2,
+        "global_reach": 2,
+        "senior_access": 3,
+        "interoperability": 3,
+        "collaboration": 3,
+        "financial_stability": 3,
+    },
+    "boutique": {
+        "quality": 4,
+        "ai_readiness": 1,
+        "data_governance": 3,
+        "compliance_controls": 3,
+        "scalability": 1,
+        "global_reach": 1,
+        "senior_access": 4,
+        "interoperability": 3,
+        "collaboration": 4,
+        "functional_excellence": 4,
+        "financial_stability": 2,
+    },
+    "fsp_specialist": {
+        "quality": 3,
+        "ai_readiness": 3,
+        "data_governance": 3,
+        "compliance_controls": 3,
+        "automation": 3,
+        "scalability": 4,
+        "global_reach": 2,
+        "senior_access": 2,
+        "interoperability": 4,
+        "collaboration": 3,
+        "functional_excellence": 3,
+        "financial_stability": 3,
+    },
 }
 
 ALL = REGIONS
 FULL = CORE
 PROVIDERS: list[dict[str, Any]] = [
     # Large full-service CROs
-    {"id": "meridian", "name": "Meridian Global Research", "kind": "large_cro",
-     "functions": [*FULL, "real_world_evidence"], "regions": ALL,
-     "ta": {"oncology": 4, "immunology": 3, "neurology": 3, "cardiometabolic": 3,
-            "respiratory": 3, "infectious_disease": 3, "rare_disease": 2, "cell_gene_therapy": 2},
-     "scores": {"senior_access": 1, "collaboration": 2}, "level": 1.02},
-    {"id": "aldergate", "name": "Aldergate Clinical Sciences", "kind": "large_cro",
-     "functions": FULL, "regions": ALL,
-     "ta": {"oncology": 4, "immunology": 4, "respiratory": 3, "infectious_disease": 3,
-            "cardiometabolic": 3, "rare_disease": 2},
-     "scores": {"ai_readiness": 4, "automation": 4, "real_time_analytics": 4,
-                "interoperability": 2}, "capacity": {"clinical_monitoring": 450}},
-    {"id": "solstice", "name": "Solstice Health Research", "kind": "large_cro",
-     "functions": [*FULL, "real_world_evidence"], "regions": ALL,
-     "ta": {"cardiometabolic": 4, "infectious_disease": 4, "respiratory": 3, "neurology": 3,
-            "immunology": 3, "oncology": 3},
-     "scores": {"quality": 3, "ai_readiness": 3, "global_reach": 4}, "level": 0.97},
-    {"id": "vantage", "name": "Vantage Clinical International", "kind": "large_cro",
-     "functions": FULL, "regions": [r for r in ALL if r != "china"],
-     "ta": {"neurology": 4, "oncology": 3, "immunology": 3, "cardiometabolic": 3,
-            "rare_disease": 3, "cell_gene_therapy": 3},
-     "scores": {"quality": 4, "senior_access": 2, "global_reach": 3}, "level": 0.99,
-     "capacity": {"clinical_monitoring": 300}},
+    {
+        "id": "meridian",
+        "name": "Meridian Global Research",
+        "kind": "large_cro",
+        "functions": [*FULL, "real_world_evidence"],
+        "regions": ALL,
+        "ta": {
+            "oncology": 4,
+            "immunology": 3,
+            "neurology": 3,
+            "cardiometabolic": 3,
+            "respiratory": 3,
+            "infectious_disease": 3,
+            "rare_disease": 2,
+            "cell_gene_therapy": 2,
+        },
+        "scores": {"senior_access": 1, "collaboration": 2},
+        "level": 1.02,
+    },
+    {
+        "id": "aldergate",
+        "name": "Aldergate Clinical Sciences",
+        "kind": "large_cro",
+        "functions": FULL,
+        "regions": ALL,
+        "ta": {
+            "oncology": 4,
+            "immunology": 4,
+            "respiratory": 3,
+            "infectious_disease": 3,
+            "cardiometabolic": 3,
+            "rare_disease": 2,
+        },
+        "scores": {
+            "ai_readiness": 4,
+            "automation": 4,
+            "real_time_analytics": 4,
+            "interoperability": 2,
+        },
+        "capacity": {"clinical_monitoring": 450},
+    },
+    {
+        "id": "solstice",
+        "name": "Solstice Health Research",
+        "kind": "large_cro",
+        "functions": [*FULL, "real_world_evidence"],
+        "regions": ALL,
+        "ta": {
+            "cardiometabolic": 4,
+            "infectious_disease": 4,
+            "respiratory": 3,
+            "neurology": 3,
+            "immunology": 3,
+            "oncology": 3,
+        },
+        "scores": {"quality": 3, "ai_readiness": 3, "global_reach": 4},
+        "level": 0.97,
+    },
+    {
+        "id": "vantage",
+        "name": "Vantage Clinical International",
+        "kind": "large_cro",
+        "functions": FULL,
+        "regions": [r for r in ALL if r != "china"],
+        "ta": {
+            "neurology": 4,
+            "oncology": 3,
+            "immunology": 3,
+            "cardiometabolic": 3,
+            "rare_disease": 3,
+            "cell_gene_therapy": 3,
+        },
+        "scores": {"quality": 4, "senior_access": 2, "global_reach": 3},
+        "level": 0.99,
+        "capacity": {"clinical_monitoring": 300},
+    },
     # Mid-size full-service CROs
-    {"id": "tessera", "name": "Tessera Clinical Research", "kind": "midsize_cro",
-     "functions": FULL,
-     "regions": ["north_america", "latin_america", "western_europe", "central_eastern_europe",
-                 "asia_pacific"],
-     "ta": {"immunology": 3, "oncology": 3, "dermatology": 3, "rare_disease": 2},
-     "scores": {"global_reach": 3}, "capacity": {"clinical_monitoring": 120,
-                                                 "project_management": 25}},
-    {"id": "northbridge", "name": "Northbridge Clinical", "kind": "midsize_cro",
-     "functions": FULL,
-     "regions": ["north_america", "western_europe", "central_eastern_europe"],
-     "ta": {"neurology": 3, "immunology": 3, "cardiometabolic": 2, "respiratory": 2},
-     "capacity": {"clinical_monitoring": 80, "project_management": 15}},
-    {"id": "kestrel", "name": "Kestrel Clinical Asia", "kind": "midsize_cro",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "data_management", "medical_monitoring",
-                   "pharmacovigilance"],
-     "regions": ["asia_pacific", "china"],
-     "ta": {"oncology": 3, "infectious_disease": 3, "immunology": 2, "cardiometabolic": 2},
-     "scores": {"global_reach": 1}, "capacity": {"clinical_monitoring": 90}, "level": 0.95},
-    {"id": "baltica", "name": "Baltica Research Group", "kind": "midsize_cro",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "data_management", "biostatistics",
-                   "statistical_programming", "pharmacovigilance", "quality_assurance"],
-     "regions": ["western_europe", "central_eastern_europe", "middle_east_africa"],
-     "ta": {"cardiometabolic": 3, "respiratory": 3, "immunology": 3, "infectious_disease": 2},
-     "capacity": {"clinical_monitoring": 100}, "level": 0.95},
+    {
+        "id": "tessera",
+        "name": "Tessera Clinical Research",
+        "kind": "midsize_cro",
+        "functions": FULL,
+        "regions": [
+            "north_america",
+            "latin_america",
+            "western_europe",
+            "central_eastern_europe",
+            "asia_pacific",
+        ],
+        "ta": {"immunology": 3, "oncology": 3, "dermatology": 3, "rare_disease": 2},
+        "scores": {"global_reach": 3},
+        "capacity": {"clinical_monitoring": 120, "project_management": 25},
+    },
+    {
+        "id": "northbridge",
+        "name": "Northbridge Clinical",
+        "kind": "midsize_cro",
+        "functions": FULL,
+        "regions": ["north_america", "western_europe", "central_eastern_europe"],
+        "ta": {"neurology": 3, "immunology": 3, "cardiometabolic": 2, "respiratory": 2},
+        "capacity": {"clinical_monitoring": 80, "project_management": 15},
+    },
+    {
+        "id": "kestrel",
+        "name": "Kestrel Clinical Asia",
+        "kind": "midsize_cro",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "data_management",
+            "medical_monitoring",
+            "pharmacovigilance",
+        ],
+        "regions": ["asia_pacific", "china"],
+        "ta": {"oncology": 3, "infectious_disease": 3, "immunology": 2, "cardiometabolic": 2},
+        "scores": {"global_reach": 1},
+        "capacity": {"clinical_monitoring": 90},
+        "level": 0.95,
+    },
+    {
+        "id": "baltica",
+        "name": "Baltica Research Group",
+        "kind": "midsize_cro",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "data_management",
+            "biostatistics",
+            "statistical_programming",
+            "pharmacovigilance",
+            "quality_assurance",
+        ],
+        "regions": ["western_europe", "central_eastern_europe", "middle_east_africa"],
+        "ta": {"cardiometabolic": 3, "respiratory": 3, "immunology": 3, "infectious_disease": 2},
+        "capacity": {"clinical_monitoring": 100},
+        "level": 0.95,
+    },
     # Boutiques
-    {"id": "helix", "name": "Helix Oncology Research", "kind": "boutique",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "biostatistics", "medical_writing",
-                   "medical_monitoring"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe"],
-     "ta": {"oncology": 4, "cell_gene_therapy": 3},
-     "capacity": {"clinical_monitoring": 35, "project_management": 10, "medical_monitoring": 6}},
-    {"id": "orphan-bridge", "name": "OrphanBridge Clinical", "kind": "boutique",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "medical_writing", "medical_monitoring"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe"],
-     "ta": {"rare_disease": 4, "cell_gene_therapy": 4, "neurology": 3},
-     "capacity": {"clinical_monitoring": 20, "medical_monitoring": 5}, "level": 1.02},
-    {"id": "synapse", "name": "Synapse CNS Partners", "kind": "boutique",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "biostatistics", "medical_writing",
-                   "medical_monitoring"],
-     "regions": ["north_america", "western_europe"],
-     "ta": {"neurology": 4, "rare_disease": 2},
-     "capacity": {"clinical_monitoring": 18, "medical_monitoring": 4}},
-    {"id": "respira", "name": "Respira Clinical Partners", "kind": "boutique",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "medical_writing", "medical_monitoring"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe"],
-     "ta": {"respiratory": 4, "immunology": 2},
-     "scores": {"quality": 3}, "capacity": {"clinical_monitoring": 30}, "level": 0.93},
-    {"id": "cardia", "name": "CardiaTrials Research", "kind": "boutique",
-     "functions": ["project_management", "site_management", "clinical_monitoring",
-                   "regulatory_affairs", "biostatistics", "statistical_programming",
-                   "medical_monitoring"],
-     "regions": ["north_america", "latin_america", "western_europe"],
-     "ta": {"cardiometabolic": 4},
-     "scores": {"scalability": 2}, "capacity": {"clinical_monitoring": 40}},
+    {
+        "id": "helix",
+        "name": "Helix Oncology Research",
+        "kind": "boutique",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "biostatistics",
+            "medical_writing",
+            "medical_monitoring",
+        ],
+        "regions": ["north_america", "western_europe", "central_eastern_europe"],
+        "ta": {"oncology": 4, "cell_gene_therapy": 3},
+        "capacity": {"clinical_monitoring": 35, "project_management": 10, "medical_monitoring": 6},
+    },
+    {
+        "id": "orphan-bridge",
+        "name": "OrphanBridge Clinical",
+        "kind": "boutique",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "medical_writing",
+            "medical_monitoring",
+        ],
+        "regions": ["north_america", "western_europe", "central_eastern_europe"],
+        "ta": {"rare_disease": 4, "cell_gene_therapy": 4, "neurology": 3},
+        "capacity": {"clinical_monitoring": 20, "medical_monitoring": 5},
+        "level": 1.02,
+    },
+    {
+        "id": "synapse",
+        "name": "Synapse CNS Partners",
+        "kind": "boutique",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "biostatistics",
+            "medical_writing",
+            "medical_monitoring",
+        ],
+        "regions": ["north_america", "western_europe"],
+        "ta": {"neurology": 4, "rare_disease": 2},
+        "capacity": {"clinical_monitoring": 18, "medical_monitoring": 4},
+    },
+    {
+        "id": "respira",
+        "name": "Respira Clinical Partners",
+        "kind": "boutique",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "medical_writing",
+            "medical_monitoring",
+        ],
+        "regions": ["north_america", "western_europe", "central_eastern_europe"],
+        "ta": {"respiratory": 4, "immunology": 2},
+        "scores": {"quality": 3},
+        "capacity": {"clinical_monitoring": 30},
+        "level": 0.93,
+    },
+    {
+        "id": "cardia",
+        "name": "CardiaTrials Research",
+        "kind": "boutique",
+        "functions": [
+            "project_management",
+            "site_management",
+            "clinical_monitoring",
+            "regulatory_affairs",
+            "biostatistics",
+            "statistical_programming",
+            "medical_monitoring",
+        ],
+        "regions": ["north_america", "latin_america", "western_europe"],
+        "ta": {"cardiometabolic": 4},
+        "scores": {"scalability": 2},
+        "capacity": {"clinical_monitoring": 40},
+    },
     # FSP specialists
-    {"id": "pulse", "name": "Pulse Monitoring Partners", "kind": "fsp_specialist",
-     "functions": ["clinical_monitoring", "site_management"],
-     "regions": ["north_america", "latin_america", "western_europe", "central_eastern_europe",
-                 "asia_pacific"],
-     "ta": {"oncology": 3, "immunology": 3, "neurology": 2, "cardiometabolic": 3,
-            "respiratory": 2},
-     "scores": {"global_reach": 3},
-     "capacity": {"clinical_monitoring": 300, "site_management": 70}},
-    {"id": "apex", "name": "Apex FSP Solutions", "kind": "fsp_specialist",
-     "functions": ["clinical_monitoring", "data_management", "biostatistics",
-                   "statistical_programming", "pharmacovigilance"],
-     "regions": ["north_america", "latin_america", "western_europe", "central_eastern_europe",
-                 "asia_pacific", "china"],
-     "ta": {"oncology": 3, "immunology": 3, "cardiometabolic": 3, "infectious_disease": 3,
-            "respiratory": 2, "neurology": 2},
-     "scores": {"global_reach": 3, "ai_readiness": 4, "automation": 4}, "level": 1.04,
-     "capacity": {"clinical_monitoring": 400, "data_management": 200,
-                  "statistical_programming": 150}},
-    {"id": "quantis", "name": "Quantis Data Sciences", "kind": "fsp_specialist",
-     "functions": ["data_management", "biostatistics", "statistical_programming",
-                   "medical_writing"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe", "asia_pacific"],
-     "ta": {"oncology": 3, "immunology": 2, "neurology": 2, "cardiometabolic": 2},
-     "capacity": {"data_management": 120, "statistical_programming": 100, "biostatistics": 30}},
-    {"id": "sentinel", "name": "Sentinel Safety Services", "kind": "fsp_specialist",
-     "functions": ["pharmacovigilance", "medical_monitoring"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe", "asia_pacific",
-                 "china"],
-     "ta": {"oncology": 3, "immunology": 2, "neurology": 2, "cardiometabolic": 2,
-            "infectious_disease": 3},
-     "scores": {"compliance_controls": 4}, "capacity": {"pharmacovigilance": 80}},
-    {"id": "lumen", "name": "Lumen RWE Analytics", "kind": "fsp_specialist",
-     "functions": ["real_world_evidence", "biostatistics", "statistical_programming"],
-     "regions": ["north_america", "western_europe", "asia_pacific"],
-     "ta": {"cardiometabolic": 3, "oncology": 3, "immunology": 3, "respiratory": 2},
-     "scores": {"ai_readiness": 4, "data_governance": 4, "real_time_analytics": 3},
-     "capacity": {"real_world_evidence": 25}},
-    {"id": "scriptum", "name": "Scriptum Regulatory & Medical Writing", "kind": "fsp_specialist",
-     "functions": ["medical_writing", "regulatory_affairs", "quality_assurance"],
-     "regions": ["north_america", "western_europe", "central_eastern_europe", "asia_pacific"],
-     "ta": {"oncology": 3, "immunology": 3, "neurology": 3, "cardiometabolic": 3,
-            "respiratory": 2, "rare_disease": 2},
-     "scores": {"functional_excellence": 4}, "capacity": {"medical_writing": 40}},
+    {
+        "id": "pulse",
+        "name": "Pulse Monitoring Partners",
+        "kind": "fsp_specialist",
+        "functions": ["clinical_monitoring", "site_management"],
+        "regions": [
+            "north_america",
+            "latin_america",
+            "western_europe",
+            "central_eastern_europe",
+            "asia_pacific",
+        ],
+        "ta": {
+            "oncology": 3,
+            "immunology": 3,
+            "neurology": 2,
+            "cardiometabolic": 3,
+            "respiratory": 2,
+        },
+        "scores": {"global_reach": 3},
+        "capacity": {"clinical_monitoring": 300, "site_management": 70},
+    },
+    {
+        "id": "apex",
+        "name": "Apex FSP Solutions",
+        "kind": "fsp_specialist",
+        "functions": [
+            "clinical_monitoring",
+            "data_management",
+            "biostatistics",
+            "statistical_programming",
+            "pharmacovigilance",
+        ],
+        "regions": [
+            "north_america",
+            "latin_america",
+            "western_europe",
+            "central_eastern_europe",
+            "asia_pacific",
+            "china",
+        ],
+        "ta": {
+            "oncology": 3,
+            "immunology": 3,
+            "cardiometabolic": 3,
+            "infectious_disease": 3,
+            "respiratory": 2,
+            "neurology": 2,
+        },
+        "scores": {"global_reach": 3, "ai_readiness": 4, "automation": 4},
+        "level": 1.04,
+        "capacity": {
+            "clinical_monitoring": 400,
+            "data_management": 200,
+            "statistical_programming": 150,
+        },
+    },
+    {
+        "id": "quantis",
+        "name": "Quantis Data Sciences",
+        "kind": "fsp_specialist",
+        "functions": [
+            "data_management",
+            "biostatistics",
+            "statistical_programming",
+            "medical_writing",
+        ],
+        "regions": ["north_america", "western_europe", "central_eastern_europe", "asia_pacific"],
+        "ta": {"oncology": 3, "immunology": 2, "neurology": 2, "cardiometabolic": 2},
+        "capacity": {"data_management": 120, "statistical_programming": 100, "biostatistics": 30},
+    },
+    {
+        "id": "sentinel",
+        "name": "Sentinel Safety Services",
+        "kind": "fsp_specialist",
+        "functions": ["pharmacovigilance", "medical_monitoring"],
+        "regions": [
+            "north_america",
+            "western_europe",
+            "central_eastern_europe",
+            "asia_pacific",
+            "china",
+        ],
+        "ta": {
+            "oncology": 3,
+            "immunology": 2,
+            "neurology": 2,
+            "cardiometabolic": 2,
+            "infectious_disease": 3,
+        },
+        "scores": {"compliance_controls": 4},
+        "capacity": {"pharmacovigilance": 80},
+    },
+    {
+        "id": "lumen",
+        "name": "Lumen RWE Analytics",
+        "kind": "fsp_specialist",
+        "functions": ["real_world_evidence", "biostatistics", "statistical_programming"],
+        "regions": ["north_america", "western_europe", "asia_pacific"],
+        "ta": {"cardiometabolic": 3, "oncology": 3, "immunology": 3, "respiratory": 2},
+        "scores": {"ai_readiness": 4, "data_governance": 4, "real_time_analytics": 3},
+        "capacity": {"real_world_evidence": 25},
+    },
+    {
+        "id": "scriptum",
+        "name": "Scriptum Regulatory & Medical Writing",
+        "kind": "fsp_specialist",
+        "functions": ["medical_writing", "regulatory_affairs", "quality_assurance"],
+        "regions": ["north_america", "western_europe", "central_eastern_europe", "asia_pacific"],
+        "ta": {
+            "oncology": 3,
+            "immunology": 3,
+            "neurology": 3,
+            "cardiometabolic": 3,
+            "respiratory": 2,
+            "rare_disease": 2,
+        },
+        "scores": {"functional_excellence": 4},
+        "capacity": {"medical_writing": 40},
+    },
 ]
 
-MODELS = {"large_cro": ["fso", "fsp"], "midsize_cro": ["fso", "fsp"], "boutique": ["boutique"],
-          "fsp_specialist": ["fsp"]}
+MODELS = {
+    "large_cro": ["fso", "fsp"],
+    "midsize_cro": ["fso", "fsp"],
+    "boutique": ["boutique"],
+    "fsp_specialist": ["fsp"],
+}
 
 
 def round_rate(value: float) -> int:
@@ -475,12 +882,15 @@ def make_rates(rng: random.Random, spec: dict[str, Any]) -> dict[str, dict[str, 
             by_region = {r: round_rate(local * REGION_INDEX[r]) for r in spec["regions"]}
             weight = sum(REGION_WEIGHT[r] for r in spec["regions"])
             by_region["default"] = round_rate(
-                sum(REGION_WEIGHT[r] * v for r, v in by_region.items()) / weight)
+                sum(REGION_WEIGHT[r] * v for r, v in by_region.items()) / weight
+            )
             rates[function] = by_region
         elif function == "biostatistics" and "north_america" in spec["regions"]:
             office = base * OFFICE_LEVEL[kind]
-            rates[function] = {"north_america": round_rate(office),
-                               "default": round_rate(office * 0.88)}
+            rates[function] = {
+                "north_america": round_rate(office),
+                "default": round_rate(office * 0.88),
+            }
         else:
             rates[function] = {"default": round_rate(base * OFFICE_LEVEL[kind])}
     return rates
@@ -492,9 +902,13 @@ def make_providers(rng: random.Random) -> list[dict[str, Any]]:
         scores = dict(KIND_SCORES[spec["kind"]])
         scores.update(spec.get("scores", {}))
         provider: dict[str, Any] = {
-            "id": spec["id"], "name": spec["name"], "kind": spec["kind"],
-            "models": MODELS[spec["kind"]], "functions": spec["functions"],
-            "therapeutic_areas": spec["ta"], "regions": spec["regions"],
+            "id": spec["id"],
+            "name": spec["name"],
+            "kind": spec["kind"],
+            "models": MODELS[spec["kind"]],
+            "functions": spec["functions"],
+            "therapeutic_areas": spec["ta"],
+            "regions": spec["regions"],
         }
         if spec.get("capacity"):
             provider["capacity_fte"] = spec["capacity"]
@@ -544,8 +958,11 @@ def wrapped(prefix: str, value: Any, width: int = 100) -> list[str]:
     line = prefix + flow(value)
     if len(line) <= width or not isinstance(value, dict | list):
         return [line]
-    items = ([f"{k}: {flow(v)}" for k, v in value.items()] if isinstance(value, dict)
-             else [flow(v) for v in value])
+    items = (
+        [f"{k}: {flow(v)}" for k, v in value.items()]
+        if isinstance(value, dict)
+        else [flow(v) for v in value]
+    )
     opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
     indent = " " * (len(prefix) + 1)
     lines, current = [], prefix + opening
@@ -588,9 +1005,19 @@ def render(studies: list[dict[str, Any]], providers: list[dict[str, Any]], seed:
     lines += ["", "studies:"]
     for study in studies:
         lines.append(f"  - id: {study['id']}")
-        for key in ("program", "phase", "start", "regions", "patients", "enrollment_rate",
-                    "treatment_followup_months", "complexity", "adaptive_design", "pivotal",
-                    "feasibility_only"):
+        for key in (
+            "program",
+            "phase",
+            "start",
+            "regions",
+            "patients",
+            "enrollment_rate",
+            "treatment_followup_months",
+            "complexity",
+            "adaptive_design",
+            "pivotal",
+            "feasibility_only",
+        ):
             value = study[key]
             text = f'"{value}"' if key == "phase" else flow(value)
             lines += [f"    {key}: {text}"] if key == "phase" else wrapped(f"    {key}: ", value)

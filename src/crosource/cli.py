@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ import typer
 from rich.console import Console
 
 from crosource import __version__
-from crosource.io.errors import InvalidInput
+from crosource.io.errors import InvalidInput, atomic_target
 
 app = typer.Typer(
     add_completion=False,
@@ -54,13 +53,12 @@ def write_output(text: str, out: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    tmp = atomic_target(out.parent, out.name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        Path(tmp).replace(out)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
     err.print(f"Wrote {out}")
 
 

@@ -125,3 +125,9 @@ def test_save_leaves_no_partial_file(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput):
         save_portfolio(portfolio, tmp_path / "out.txt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_example_is_the_same_in_yaml_and_excel() -> None:
+    examples = Path(__file__).parents[2] / "examples"
+    for source in sorted(examples.glob("*.yaml")):
+        assert load_portfolio(source) == load_portfolio(source.with_suffix(".xlsx")), source.name

@@ -184,6 +184,18 @@ class Portfolio(Model):
     providers: list[Provider] = Field(default_factory=list)
     # Ids and value shapes are checked against the assumptions catalog in references.py.
     assumptions: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("assumptions", mode="before")
+    @classmethod
+    def _string_keys(cls, value: Any) -> Any:
+        # YAML reads `amendment_rate: {2: 1.2}` with a number key; the catalog keys are text.
+        if isinstance(value, dict):
+            return {
+                str(k): ({str(kk): vv for kk, vv in v.items()} if isinstance(v, dict) else v)
+                for k, v in value.items()
+            }
+        return value
+
     plans: list[Plan] = Field(default_factory=list)
     optimize: OptimizeSettings | None = None
 

@@ -20,8 +20,14 @@ def weighted_rate(provider: Provider, study: Study, function: str) -> float | No
     return value
 
 
+def offers_model(provider: Provider, model: str) -> bool:
+    """A boutique-kind provider offers the boutique model whatever its `models` list says: the
+    boutique model is engaging a specialist for its niche, full-service or functional."""
+    return model in provider.models or (model == "boutique" and provider.kind == "boutique")
+
+
 def can_deliver(provider: Provider, study: Study, function: str, model: str) -> bool:
-    if model not in provider.models or function not in provider.functions:
+    if not offers_model(provider, model) or function not in provider.functions:
         return False
     if function in SITE_FACING_FUNCTIONS:
         needed = {r for r, n in study.regions.items() if n > 0}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path as FsPath
 
 from crosource.domain.validation import Path
 
@@ -31,6 +34,18 @@ class InvalidInput(Exception):
     @classmethod
     def single(cls, file: str, message: str, where: str = "") -> InvalidInput:
         return cls([FileProblem(file, where, message)])
+
+
+def atomic_target(directory: FsPath, name: str, suffix: str = "") -> FsPath:
+    """A temporary file beside the target, readable as a normal new file would be (mkstemp
+    makes it private), to be renamed onto the target once fully written."""
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=suffix)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp = FsPath(tmp_name)
+    tmp.chmod(0o666 & ~umask)
+    return tmp
 
 
 def render_path(path: Path) -> str:

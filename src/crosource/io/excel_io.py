@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
 from crosource import catalog
@@ -132,6 +133,13 @@ def _has_formula(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
+    # openpyxl wraps the parser's error in a generic one; the innermost says what is wrong.
+    for _ in range(10):
+        if (inner := exc.__cause__ or exc.__context__) is None:
+            break
+        exc = inner
+    if isinstance(exc, DefusedXmlException):
+        return f"it declares XML entities, which a workbook never needs: {exc!r}"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
@@ -222,37 +230,56 @@ def _read_tables(file: Path, name: str, formulas: bool) -> tuple[dict[str, _Tabl
 
 
 def _table(spec: xs.Sheet, sheet: Any, formula_sheet: Any | None, problems: _Problems) -> _Table:
-    name = problems.file
-    table, here = _Table(spec, sheet.title), f"sheet {sheet.title}"
+    name, here = problems.file, f"sheet {sheet.title}"
+    table = _Table(spec, sheet.title)
     formula_rows = _cells(name, formula_sheet) if formula_sheet is not None else repeat(None)
     columns: dict[str, int] = {}
-    letters = [get_column_letter(i + 1) for i in range(MAX_COLUMNS)]
+    labels = [get_column_letter(i + 1) for i in range(MAX_COLUMNS)]  # then the header's names
     reported: set[int] = set()  # columns without a name: one problem each is enough
+    width, gaps = 0, list[int]()  # the header's width and its unnamed columns within it
     for number, (values, formulas) in enumerate(
         zip(_cells(name, sheet), formula_rows, strict=False), start=1
     ):
         if number > MAX_ROWS:
             raise _too_long(name, sheet.title, f"more than {MAX_ROWS:,}")
+        if number == 1:
+            columns = _header(spec, here, values, problems, labels)
+            reported = {i for i, v in enumerate(values) if not is_empty(v)}
+            width = max(reported, default=-1) + 1
+            gaps = [i for i in range(width) if i not in reported]
+            labels = [
+                next((c for c, j in columns.items() if j == i), x) for i, x in enumerate(labels)
+            ]
         if formulas is not None:
             for i in (i for i, v in enumerate(values) if v is None and formulas[i] is not None):
-                where = f"{here}, row {number}, column {letters[i]}"
+                where = f"{here}, row {number}, column {labels[i]}"
                 problems.add(where, "cell holds a formula without a value; enter the value")
-        if number == 1:
-            columns = _header(spec, here, values, problems, letters)
-            reported = {i for i, v in enumerate(values) if not is_empty(v)}
-        elif not all(is_empty(v) for v in values):
-            for i in (i for i, v in enumerate(values) if i not in reported and not is_empty(v)):
-                reported.add(i)
-                where = f"{here}, row {number}, column {letters[i]}"
-                problems.add(
-                    where, "value in a column without a name in row 1; name it or clear it"
-                )
-            row = {
-                c: xs.unescape(values[i]) if isinstance(values[i], str) else values[i]
-                for c, i in columns.items()
-            }
-            table.rows.append(_Row(number, row))
+        # Most rows past the data are wholly empty; count(None) skips them at C speed.
+        if number == 1 or values.count(None) == len(values) or all(map(is_empty, values)):
+            continue
+        # Cells right of the header are nearly always empty; count(None) checks them at C speed.
+        outside = values[width:].count(None) < len(values) - width
+        if outside or any(values[i] is not None for i in gaps):
+            _unnamed(here, number, values, reported, labels, problems)
+        row = {
+            c: xs.unescape(v) if isinstance(v := values[i], str) else v for c, i in columns.items()
+        }
+        table.rows.append(_Row(number, row))
     return table
+
+
+def _unnamed(
+    here: str,
+    number: int,
+    values: tuple[Any, ...],
+    reported: set[int],
+    labels: list[str],
+    problems: _Problems,
+) -> None:
+    for i in (i for i, v in enumerate(values) if i not in reported and not is_empty(v)):
+        reported.add(i)
+        where = f"{here}, row {number}, column {labels[i]}"
+        problems.add(where, "value in a column without a name in row 1; name it or clear it")
 
 
 def _header(
@@ -336,13 +363,16 @@ class _Assembler:
     def lookup(self, index: dict[str, int], table: _Table, row: _Row, column: str) -> int | None:
         value = self.key(table, row, column)
         if value is not None and value not in index:
+            known = ", ".join(list(index)[:10]) + (
+                f" and {len(index) - 10} more" * (len(index) > 10)
+            )
+            sheet = _PARENTS[column]
             self.problem(
                 table,
                 row,
                 column,
-                f"{column} {value!r} is not on the "
-                f"{_PARENTS[column]} sheet; expected one of: "
-                f"{', '.join(index) or 'none defined'}",
+                f"{column} {value!r} is not on the {sheet} sheet; "
+                f"expected one of: {known or 'none defined'}",
             )
         return None if value is None else index.get(value)
 
@@ -398,7 +428,7 @@ def _index(items: list[dict[str, Any]], key: str = "id") -> dict[str, int]:
     index: dict[str, int] = {}
     for i, item in enumerate(items):
         if isinstance(item.get(key), str):
-            index.setdefault(item[key].strip(), i)
+            index.setdefault(xs.trim(item[key]), i)
     return index
 
 

@@ -216,7 +216,7 @@ _TO_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]
 _INTEGER = re.compile(r"[+-]?\d+")
 # Excel's calendar starts in 1900 and counts a day that never was; earlier dates go as text.
 _FIRST_EXCEL_DATE = dt.date(1900, 3, 1)
-_EXACT_INT = 2**53  # larger integers lose digits as Excel numbers; they go as text
+_EXACT_INT = 2**53  # larger integers lose digits as Excel numbers
 
 
 def unescape(text: str) -> str:
@@ -227,8 +227,17 @@ def escape(text: str) -> str:
     return _TO_ESCAPE.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
 
 
+# What the validator trims from ids (Unicode White_Space); str.strip() would also trim
+# \x1c-\x1f, and an id the validator keeps must read back the same.
+_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\x1c\x1d\x1e\x1f")
+
+
+def trim(text: str) -> str:
+    return text.strip(_SPACE)
+
+
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not trim(value))
 
 
 def as_text(value: Any) -> Any:
@@ -277,7 +286,7 @@ def decode(kind: Kind, value: Any, example: str = "key:1; key:2") -> Any:
     if is_empty(value):
         return MISSING
     if kind in ("text", "date") and isinstance(value, str):
-        return value.strip()
+        return trim(value)
     if kind in ("text", "date"):  # a date as a number is a serial, not a date; validator says so
         return as_text(value)
     if kind == "bool" and isinstance(value, str):
@@ -317,9 +326,17 @@ def encode(kind: Kind, value: Any) -> Any:
         return "; ".join(f"{k}: {format_number(v)}" for k, v in value.items()) or "{}"
     if kind == "date" and isinstance(value, dt.date) and value < _FIRST_EXCEL_DATE:
         return value.isoformat()
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_INT:
-        return str(value)
     return value
+
+
+def _exact(value: Any) -> Any:
+    """Numbers that an Excel number cell would change (openpyxl writes 16 digits, a float may
+    need 17) go as their exact text, which the validator reads as the number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) >= _EXACT_INT else value
+    return value if float(f"{value:.16g}") == value else repr(value)
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -410,7 +427,7 @@ def _write_rows(sheet: Any, rows: list[list[Any]]) -> None:
         for c, value in enumerate(values, start=1):
             if value is None:
                 continue
-            text = escape(value) if isinstance(value, str) else value
+            text = escape(value) if isinstance(value, str) else _exact(value)
             cell = sheet.cell(row=r, column=c, value=text)
             if isinstance(text, str) and text.startswith("="):
                 cell.data_type = "s"  # text that looks like a formula stays text
@@ -471,7 +488,7 @@ def _columns_help(sheet: Sheet) -> str:
 
 def _vocabularies() -> list[tuple[str, tuple[str, ...]]]:
     assumptions = tuple(
-        a["id"] + (f" (map: {', '.join(map(str, a['keys']))})" * bool(a.get("keys")))
+        a["id"] + (f" (map: {', '.join(map(str, a['keys']))})" if a.get("keys") else "")
         for a in catalog.entries("assumptions")
     )
     return [

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.validation import validate_portfolio
 from crosource.io import excel_io, yaml_io
-from crosource.io.errors import FileProblem, InvalidInput
+from crosource.io.errors import FileProblem, InvalidInput, atomic_target
 
 YAML_SUFFIXES = {".yaml", ".yml", ".json"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -38,9 +36,7 @@ def save_portfolio(portfolio: Portfolio, file: Path) -> None:
     if suffix not in YAML_SUFFIXES | EXCEL_SUFFIXES:
         raise InvalidInput.single(str(file), "has an unknown extension; expected .yaml or .xlsx")
     file.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=suffix)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = atomic_target(file.parent, file.name, suffix)
     try:
         if suffix in EXCEL_SUFFIXES:
             excel_io.write_workbook(portfolio, tmp)

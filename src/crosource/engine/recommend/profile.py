@@ -15,6 +15,7 @@ from typing import Any
 from crosource import catalog
 from crosource.domain.portfolio import Portfolio, Program, Provider, Study
 from crosource.domain.taxonomy import CLINICAL_OPERATIONS, FUNCTIONS, SITE_FACING_FUNCTIONS
+from crosource.engine.capability import offers_model
 from crosource.engine.timeline import Staffing, assumption, staffing
 
 Facts = dict[str, Any]
@@ -126,7 +127,7 @@ def _boutique_experts(ctx: Context, areas: tuple[str, ...], function: str | None
     return [
         p
         for p in ctx.portfolio.providers
-        if "boutique" in p.models
+        if offers_model(p, "boutique")
         and max(p.therapeutic_areas.get(a, 0) for a in areas) >= STRONG_MATURITY  # type: ignore[call-overload]
         and (function is None or function in p.functions)
     ]
