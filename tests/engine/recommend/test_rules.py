@@ -73,6 +73,14 @@ def test_rule_fires_exactly_when_its_condition_holds(rule_set: RuleSet, rule: Ru
 
 
 @pytest.mark.parametrize(("rule_set", "rule"), RULES, ids=[r.id for _, r in RULES])
+def test_compiled_condition_agrees_with_the_interpreter(rule_set: RuleSet, rule: Rule) -> None:
+    for assignment in _assignments(rule):
+        facts = _facts(assignment)
+        assert rule.holds(facts) == holds(rule.when, facts), assignment
+    assert rule.holds({}) == holds(rule.when, {})
+
+
+@pytest.mark.parametrize(("rule_set", "rule"), RULES, ids=[r.id for _, r in RULES])
 def test_rule_is_well_formed(rule_set: RuleSet, rule: Rule) -> None:
     known = {str(f["id"]) for f in catalog.entries("features")}
     assert problems(rule.when, known, rule.id) == []

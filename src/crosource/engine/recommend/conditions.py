@@ -33,14 +33,8 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     a, b = _ordinal(left), _ordinal(right)
     if a is None or b is None or isinstance(a, bool) != isinstance(b, bool):
         return False
-    tests: dict[str, Callable[[Any, Any], bool]] = {
-        "lt": lambda x, y: x < y,
-        "le": lambda x, y: x <= y,
-        "gt": lambda x, y: x > y,
-        "ge": lambda x, y: x >= y,
-    }
     try:
-        return tests[op](a, b)
+        return _ORDERED[op](a, b)
     except TypeError:
         return False
 
@@ -53,6 +47,44 @@ def holds(condition: Condition, profile: Mapping[str, Any]) -> bool:
     if "not" in condition:
         return not holds(condition["not"], profile)
     return _compare(str(condition["op"]), profile.get(str(condition["field"])), condition["value"])
+
+
+Test = Callable[[Mapping[str, Any]], bool]
+_ORDERED: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": lambda x, y: x < y,
+    "le": lambda x, y: x <= y,
+    "gt": lambda x, y: x > y,
+    "ge": lambda x, y: x >= y,
+}
+
+
+def compile_condition(condition: Condition) -> Test:
+    """The condition as a function of the profile: what `holds` computes, without walking the
+    condition's structure at every call (rules are tested tens of thousands of times)."""
+    if "all" in condition:
+        parts = [compile_condition(c) for c in condition["all"]]
+        return lambda profile: all(part(profile) for part in parts)
+    if "any" in condition:
+        parts = [compile_condition(c) for c in condition["any"]]
+        return lambda profile: any(part(profile) for part in parts)
+    if "not" in condition:
+        inner = compile_condition(condition["not"])
+        return lambda profile: not inner(profile)
+    field, op, value = str(condition["field"]), str(condition["op"]), condition["value"]
+    if op in ("eq", "ne", "in", "not_in"):
+        return lambda profile: _compare(op, profile.get(field), value)
+    target, ordered = _ordinal(value), _ORDERED[op]
+
+    def test(profile: Mapping[str, Any]) -> bool:
+        left = _ordinal(profile.get(field))
+        if left is None or target is None or isinstance(left, bool) != isinstance(target, bool):
+            return False
+        try:
+            return ordered(left, target)
+        except TypeError:
+            return False
+
+    return test
 
 
 def fields(condition: Condition) -> Iterator[str]:

@@ -51,7 +51,7 @@ def _tally(
 ) -> tuple[str, dict[str, float], list[Rule], list[str]]:
     """The choice, the score of every option, the rules that fired, the options tied at best."""
     scores = dict.fromkeys(rules.options, 0.0)
-    fired = [rule for rule in rules.rules if holds(rule.when, facts)]
+    fired = [rule for rule in rules.rules if rule.holds(facts)]
     for rule in fired:
         scores[rule.supports] += rule.weight
     open_options = [o for o in rules.tie_order if o not in unavailable] or list(rules.tie_order)
@@ -137,7 +137,7 @@ class Recommender:
         fired = [
             Reason(r.id, render(r.reason, facts), r.supports, r.weight)
             for r in rules.rules
-            if holds(r.when, facts)
+            if r.holds(facts)
         ]
         total = sum(r.weight for r in fired)
         threshold = float(rules.threshold or 0)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from crosource import catalog
-from crosource.engine.recommend.conditions import Condition, problems
+from crosource.engine.recommend.conditions import Condition, Test, compile_condition, problems
 
 SCORED = ("relationship", "program_model", "boutique_flag", "function_model")
 
@@ -20,6 +21,13 @@ class Rule:
     when: Condition
     reason: str
     basis: str
+    test: Test = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", compile_condition(self.when))
+
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        return self.test(facts)
 
 
 @dataclass(frozen=True)
