@@ -16,8 +16,20 @@ from crosource.io.errors import InvalidInput
 from crosource.io.portfolio_io import load_portfolio
 
 SOURCE = Path(__file__).parents[2] / "examples" / "midsize-hybrid.xlsx"
-SHEETS = ["Sponsor", "Internal", "Programs", "Studies", "Demand", "Providers",
-          "ProviderFunctions", "Rates", "Scores", "Assumptions", "Plans", "Relationships"]
+SHEETS = [
+    "Sponsor",
+    "Internal",
+    "Programs",
+    "Studies",
+    "Demand",
+    "Providers",
+    "ProviderFunctions",
+    "Rates",
+    "Scores",
+    "Assumptions",
+    "Plans",
+    "Relationships",
+]
 
 cell_values = st.one_of(
     st.none(),
@@ -25,8 +37,20 @@ cell_values = st.one_of(
     st.integers(-(10**12), 10**12),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
-    st.sampled_from(["oncology", "fso; fsp", "north_america:x", "key: 1; other", "2",
-                     "default", "=1+1", "TRUE", "n/a", "-5"]),
+    st.sampled_from(
+        [
+            "oncology",
+            "fso; fsp",
+            "north_america:x",
+            "key: 1; other",
+            "2",
+            "default",
+            "=1+1",
+            "TRUE",
+            "n/a",
+            "-5",
+        ]
+    ),
     st.dates(dt.date(1950, 1, 1), dt.date(2100, 1, 1)),
 )
 
@@ -35,14 +59,21 @@ cell_values = st.one_of(
 def edits(draw: st.DrawFn) -> list[tuple[str, int, int, Any]]:
     count = draw(st.integers(1, 5))
     return [
-        (draw(st.sampled_from(SHEETS)), draw(st.integers(1, 30)), draw(st.integers(1, 8)),
-         draw(cell_values))
+        (
+            draw(st.sampled_from(SHEETS)),
+            draw(st.integers(1, 30)),
+            draw(st.integers(1, 8)),
+            draw(cell_values),
+        )
         for _ in range(count)
     ]
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(edits())
 def test_broken_workbooks_raise_only_invalid_input(tmp_path: Path, changes: Any) -> None:
     book = openpyxl.load_workbook(SOURCE)
