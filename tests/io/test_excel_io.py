@@ -542,7 +542,7 @@ def test_validation_problems_are_reported_together(tmp_path: Path) -> None:
     assert has(found, "sheet Demand, row 3, column fte_months", "at least 0")
     assert has(found, "sheet Rates, row 2, column region", "unknown region 'mars'")
     assert has(found, "sheet Rates, row 3, column usd", "expected a number")
-    assert has(found, "sheet Sponsor, row 4, column value", "required field is missing")
+    assert has(found, "sheet Sponsor, row 4, column value", "required field 'name' is missing")
     assert has(found, "sheet Plans, row 3, column provider", "unknown provider 'nobody'")
 
 
@@ -599,7 +599,7 @@ def test_provider_without_functions_and_rate_for_a_function_not_offered(tmp_path
         put(book, "ProviderFunctions", 6, "function", "medical_writing")  # was biostatistics
 
     found = problems_of(edited(tmp_path, change))
-    assert has(found, "sheet ProviderFunctions, rows of provider rarepath", "must not be empty")
+    assert has(found, "sheet ProviderFunctions, rows of provider rarepath", "needs at least 1 entry")
     assert has(found, "sheet Rates, row 6, column function", "'biostatistics' is not among")
     assert has(found, "sheet Plans, row 6, column function", "does not offer biostatistics")
 

@@ -62,6 +62,13 @@ def _from_pydantic(error: ErrorDetails) -> Problem:
     if path and path[0] == "schema":
         path = ("schema",)
     message = _message(kind, value, ctx, str(error.get("msg", "")))
+    if kind in ("missing", "extra_forbidden") and path:
+        field = path[-1]
+        message = (
+            f"required field {field!r} is missing"
+            if kind == "missing"
+            else f"unknown field {field!r}; check its spelling against the file format"
+        )
     return Problem(path, message)
 
 
@@ -95,7 +102,7 @@ def _message(kind: str, value: Any, ctx: dict[str, Any], fallback: str) -> str:
         "less_than_equal": f"must be at most {ctx.get('le')}, got {shown}",
         "less_than": f"must be less than {ctx.get('lt')}, got {shown}",
         "finite_number": f"must be a finite number, got {shown}",
-        "too_short": "must not be empty",
+        "too_short": f"needs at least {ctx.get('min_length', 1)} entry; none given",
         "string_too_short": "must not be empty",
         "string_too_long": f"must be at most {ctx.get('max_length')} characters",
         "string_pattern_mismatch": f"{shown} does not have the expected form",
