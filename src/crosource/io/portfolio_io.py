@@ -7,13 +7,18 @@ from pathlib import Path
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.validation import validate_portfolio
 from crosource.io import excel_io, yaml_io
-from crosource.io.errors import FileProblem, InvalidInput, atomic_target
+from crosource.io.errors import FileProblem, InvalidInput, Locator, atomic_target
 
 YAML_SUFFIXES = {".yaml", ".yml", ".json"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
 def load_portfolio(file: Path) -> Portfolio:
+    return load_located(file)[0]
+
+
+def load_located(file: Path) -> tuple[Portfolio, Locator]:
+    """The portfolio and the locator of its file, to place problems found later (in a plan)."""
     name = str(file)
     suffix = file.suffix.lower()
     if suffix in YAML_SUFFIXES:
@@ -27,7 +32,7 @@ def load_portfolio(file: Path) -> Portfolio:
     portfolio, problems = validate_portfolio(data)
     if portfolio is None:
         raise InvalidInput([FileProblem(name, locate(p.path), p.message) for p in problems])
-    return portfolio
+    return portfolio, locate
 
 
 def save_portfolio(portfolio: Portfolio, file: Path) -> None:
