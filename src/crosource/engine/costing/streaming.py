@@ -20,7 +20,8 @@ class Streaming:
     bins: int = BINS
     count: int = 0
     total: float = 0.0
-    total_sq: float = 0.0
+    total_sq: float = 0.0  # of the draws less `shift`, against cancellation in the variance
+    shift: float = 0.0
     low: float = np.inf
     high: float = -np.inf
     edges: np.ndarray | None = None
@@ -36,6 +37,7 @@ class Streaming:
             lo, hi = float(values.min()), float(values.max())
             span = max(hi - lo, abs(hi) * 1e-6, 1e-9)
             self.edges = np.linspace(lo - span, hi + span, self.bins + 1)
+            self.shift = float(values.mean())
             self.counts = np.zeros(self.bins + 2)
             self.sums = np.zeros(self.bins + 2)
         index = np.searchsorted(self.edges, values, side="right")  # 0 below, bins+1 above
@@ -43,7 +45,7 @@ class Streaming:
         self.sums += np.bincount(index, weights=values, minlength=self.bins + 2)
         self.count += values.size
         self.total += float(values.sum())
-        self.total_sq += float(np.square(values).sum())
+        self.total_sq += float(np.square(values - self.shift).sum())
         self.low, self.high = (
             min(self.low, float(values.min())),
             max(self.high, float(values.max())),
@@ -57,7 +59,8 @@ class Streaming:
     def std(self) -> float:
         if self.count < 2:
             return 0.0
-        variance = (self.total_sq - self.count * self.mean**2) / (self.count - 1)
+        centred = self.mean - self.shift
+        variance = (self.total_sq - self.count * centred**2) / (self.count - 1)
         return float(np.sqrt(max(variance, 0.0)))
 
     @property
