@@ -129,15 +129,23 @@ def recommend(file: FileArg, format: FormatOpt = Format.table, out: OutOpt = Non
 
 ScenarioOpt = Annotated[
     list[str] | None,
-    typer.Option("--scenario", "-s", help="A scenario to include (repeat for several): a plan "
-                 "of the portfolio, recommended, fsp_core, in_house_max or all_fso:PROVIDER. "
-                 "Default: recommended, the portfolio's plans, fsp_core and in_house_max."),
+    typer.Option(
+        "--scenario",
+        "-s",
+        help="A scenario to include (repeat for several): a plan "
+        "of the portfolio, recommended, fsp_core, in_house_max or all_fso:PROVIDER. "
+        "Default: recommended, the portfolio's plans, fsp_core and in_house_max.",
+    ),
 ]
 
 
 @app.command()
-def price(file: FileArg, scenario: ScenarioOpt = None, format: FormatOpt = Format.table,
-          out: OutOpt = None) -> None:
+def price(
+    file: FileArg,
+    scenario: ScenarioOpt = None,
+    format: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
     """Price sourcing plans on total cost of ownership: the expected cost of every component."""
     from crosource.cli_costing import price_result
 
@@ -149,25 +157,34 @@ def price(file: FileArg, scenario: ScenarioOpt = None, format: FormatOpt = Forma
 def simulate(
     file: FileArg,
     scenario: ScenarioOpt = None,
-    draws: Annotated[int, typer.Option(min=100, max=100_000_000,
-                                       help="Monte Carlo draws per scenario.")] = 20_000,
-    seed: Annotated[int, typer.Option(min=0, help="Seed: the same seed gives the same numbers.")] = 1,
+    draws: Annotated[
+        int, typer.Option(min=100, max=100_000_000, help="Monte Carlo draws per scenario.")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option(min=0, help="The same seed gives the same numbers.")] = 1,
     sensitivity: Annotated[bool, typer.Option(help="Add the tornado and variance shares.")] = True,
-    sensitivity_draws: Annotated[int, typer.Option(min=100, max=1_000_000,
-                                                   help="Draws per tornado run.")] = 2_000,
+    sensitivity_draws: Annotated[
+        int, typer.Option(min=100, max=1_000_000, help="Draws per tornado run.")
+    ] = 2_000,
     format: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Simulate the cost and completion of sourcing plans (Monte Carlo, common random numbers)."""
     from crosource.cli_costing import simulate_result
 
-    portfolio, result = simulate_result(file, scenario, draws, seed, sensitivity,
-                                        sensitivity_draws, err)
+    portfolio, result = simulate_result(
+        file, scenario, draws, seed, sensitivity, sensitivity_draws, err
+    )
     _costing_output("simulate", file, portfolio, result, format, out)
 
 
-def _costing_output(command: str, file: Path, portfolio: Any, result: dict[str, Any],
-                    format: Format, out: Path | None) -> None:
+def _costing_output(
+    command: str,
+    file: Path,
+    portfolio: Any,
+    result: dict[str, Any],
+    format: Format,
+    out: Path | None,
+) -> None:
     if format is Format.json:
         write_output(envelope(command, str(file), result), out)
     elif format is Format.html:

@@ -34,14 +34,16 @@ def load_plans(file: Path, scenarios: list[str] | None) -> tuple[Portfolio, list
 def price_result(file: Path, scenarios: list[str] | None) -> tuple[Portfolio, dict[str, Any]]:
     portfolio, plans = load_plans(file, scenarios)
     prices = [price_compiled(p, portfolio) for p in plans]
-    return portfolio, {"scenarios": [p.to_json() for p in prices],
-                       "assumptions_overridden": dict(portfolio.assumptions)}
+    return portfolio, {
+        "scenarios": [p.to_json() for p in prices],
+        "assumptions_overridden": dict(portfolio.assumptions),
+    }
 
 
 @contextmanager
 def progress_bar(console: Console, label: str) -> Iterator[ProgressFn]:
-    columns = (TextColumn(label), BarColumn(), TextColumn("{task.completed:,.0f}/{task.total:,.0f}"),
-               TimeRemainingColumn())
+    count = TextColumn("{task.completed:,.0f}/{task.total:,.0f}")
+    columns = (TextColumn(label), BarColumn(), count, TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=1)
 
@@ -51,9 +53,15 @@ def progress_bar(console: Console, label: str) -> Iterator[ProgressFn]:
         yield update
 
 
-def simulate_result(file: Path, scenarios: list[str] | None, draws: int, seed: int,
-                    sensitivity: bool, sensitivity_draws: int,
-                    console: Console) -> tuple[Portfolio, dict[str, Any]]:
+def simulate_result(
+    file: Path,
+    scenarios: list[str] | None,
+    draws: int,
+    seed: int,
+    sensitivity: bool,
+    sensitivity_draws: int,
+    console: Console,
+) -> tuple[Portfolio, dict[str, Any]]:
     portfolio, plans = load_plans(file, scenarios)
     prices = [price_compiled(p, portfolio) for p in plans]
     label = f"Simulating {len(plans)} scenarios"
@@ -65,8 +73,11 @@ def simulate_result(file: Path, scenarios: list[str] | None, draws: int, seed: i
             center, bars = tornado(portfolio, plans[0], sensitivity_draws, seed)
             shares = variance_shares(plans[0], sensitivity_draws, seed)
         result["sensitivity"] = {
-            "scenario": plans[0].name, "metric": "p50 of cash_tco_usd", "draws": sensitivity_draws,
-            "p50_usd": center, "tornado": [b.to_json() for b in bars],
+            "scenario": plans[0].name,
+            "metric": "p50 of cash_tco_usd",
+            "draws": sensitivity_draws,
+            "p50_usd": center,
+            "tornado": [b.to_json() for b in bars],
             "variance_shares": shares,
         }
     return portfolio, result

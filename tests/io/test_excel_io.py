@@ -599,7 +599,8 @@ def test_provider_without_functions_and_rate_for_a_function_not_offered(tmp_path
         put(book, "ProviderFunctions", 6, "function", "medical_writing")  # was biostatistics
 
     found = problems_of(edited(tmp_path, change))
-    assert has(found, "sheet ProviderFunctions, rows of provider rarepath", "needs at least 1 entry")
+    where = "sheet ProviderFunctions, rows of provider rarepath"
+    assert has(found, where, "needs at least 1 entry")
     assert has(found, "sheet Rates, row 6, column function", "'biostatistics' is not among")
     assert has(found, "sheet Plans, row 6, column function", "does not offer biostatistics")
 

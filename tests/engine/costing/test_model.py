@@ -25,9 +25,12 @@ S1 = {
 }
 S1_MONTHS = (
     5.5  # start-up, phase 2; no site management, so no CRO acceleration
-    + 3 + (40 - 8.9 * 0.5 * 1.5) / (8.9 * 0.5)  # 8.9 enrolling sites at 0.5, 3-month activation
-    + 6 + 3  # treatment and follow-up, close-out
-    + 0.125 + 0.125  # expected quality delays in PM and CM
+    + 3
+    + (40 - 8.9 * 0.5 * 1.5) / (8.9 * 0.5)  # 8.9 enrolling sites at 0.5, 3-month activation
+    + 6
+    + 3  # treatment and follow-up, close-out
+    + 0.125
+    + 0.125  # expected quality delays in PM and CM
     + 0.9 * 0.75  # expected amendment delay
 )
 # Study S2: phase 3, 20 sites in North America and Western Europe.
@@ -41,9 +44,15 @@ S2 = {
     "amendments": 0.9 * 0.75 * 535_000,
 }
 S2_MONTHS = (
-    6 + 3 + (100 - 17.8 * 0.5 * 1.5) / (17.8 * 0.5) + 12 + 3
+    6
+    + 3
+    + (100 - 17.8 * 0.5 * 1.5) / (17.8 * 0.5)
+    + 12
+    + 3
     + 1  # transition delay: an operational function changed provider
-    + 0.125 + 0.15 + 0.9 * 0.75
+    + 0.125
+    + 0.15
+    + 0.9 * 0.75
 )
 
 
@@ -111,6 +120,9 @@ def test_cro_acceleration_and_overrides() -> None:
 def test_learning_is_capped() -> None:
     portfolio = load_portfolio(SMALL)
     portfolio.assumptions = {"learning_rate": 0.2, "learning_max": 0.1}
-    s2_pm = next(a for a in price(portfolio, ["hand"]).scenario("hand").assignments
-                 if a["study"] == "S2" and a["function"] == "project_management")
+    s2_pm = next(
+        a
+        for a in price(portfolio, ["hand"]).scenario("hand").assignments
+        if a["study"] == "S2" and a["function"] == "project_management"
+    )
     assert s2_pm["learning_factor"] == pytest.approx(0.9)  # max(1 - 0.2, 1 - 0.1)

@@ -16,9 +16,17 @@ from crosource.io.portfolio_io import load_portfolio
 
 SMALL = Path(__file__).parent / "small.yaml"
 BASE = load_portfolio(SMALL)
-SCALARS = ["transition_delay_months", "quality_event_delay_months", "amendment_delay_months",
-           "closeout_months", "site_activation_window_months", "vendor_management_usd_per_year",
-           "coordination_usd_per_party_month", "quality_event_cost_share", "transition_share"]
+SCALARS = [
+    "transition_delay_months",
+    "quality_event_delay_months",
+    "amendment_delay_months",
+    "closeout_months",
+    "site_activation_window_months",
+    "vendor_management_usd_per_year",
+    "coordination_usd_per_party_month",
+    "quality_event_cost_share",
+    "transition_share",
+]
 
 
 def _raise(portfolio: Portfolio, what: str, factor: float) -> Portfolio:
@@ -35,8 +43,9 @@ def _raise(portfolio: Portfolio, what: str, factor: float) -> Portfolio:
         for study in changed.studies:
             study.demand = {f: e * factor for f, e in study.demand.items()}
     elif what == "startup_months":
-        changed.assumptions = {"startup_months": {k: v * factor for k, v in
-                                                  {"1": 4, "2": 5.5, "3": 6, "4": 5}.items()}}
+        changed.assumptions = {
+            "startup_months": {k: v * factor for k, v in {"1": 4, "2": 5.5, "3": 6, "4": 5}.items()}
+        }
     else:
         from crosource.engine.costing.params import Params
 
@@ -65,10 +74,14 @@ def test_raising_a_parameter_never_lowers_the_cost(what: str, factor: float) -> 
 
 
 @settings(max_examples=30, deadline=None)
-@given(study=st.integers(0, 1), function=st.sampled_from(
-    ["project_management", "clinical_monitoring", "biostatistics"]), extra=st.floats(0.1, 50))
-def test_more_effort_in_one_cell_never_lowers_the_cost(study: int, function: str,
-                                                      extra: float) -> None:
+@given(
+    study=st.integers(0, 1),
+    function=st.sampled_from(["project_management", "clinical_monitoring", "biostatistics"]),
+    extra=st.floats(0.1, 50),
+)
+def test_more_effort_in_one_cell_never_lowers_the_cost(
+    study: int, function: str, extra: float
+) -> None:
     changed: Any = BASE.model_copy(deep=True)
     changed.studies[study].demand[function] += extra
     assert _costs(changed, 0)[0] >= _costs(BASE, 0)[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crosource.engine.costing.plans import FSP_CORE, Planner, PlanError
+from crosource.engine.costing.plans import FSP_CORE, PlanError, Planner
 from crosource.engine.recommend.engine import recommend
 from crosource.io.portfolio_io import load_portfolio
 
@@ -43,7 +43,7 @@ def test_plan_with_base_fills_the_rest_and_star_covers_every_study() -> None:
 def test_all_fso_uses_the_provider_wherever_it_can() -> None:
     plan = Planner(load_portfolio(SMALL)).scenario("all_fso:A")
     assert plan.cells[("S1", "project_management")].provider == "A"
-    assert plan.cells[("S2", "clinical_monitoring")] .provider == "A"
+    assert plan.cells[("S2", "clinical_monitoring")].provider == "A"
     assert plan.cells[("S1", "biostatistics")].source != "all_fso:A"  # A does not offer it
 
 
@@ -58,7 +58,8 @@ def test_fsp_core_puts_the_core_functions_with_fsps() -> None:
 def test_in_house_max_respects_internal_capacity() -> None:
     portfolio = load_portfolio(SMALL)
     assert Planner(portfolio).scenario("in_house_max").cells[("S2", "biostatistics")].model == (
-        "in_house")
+        "in_house"
+    )
     portfolio.sponsor.internal["biostatistics"].fte = 0.21  # type: ignore[index]
     plan = Planner(portfolio).scenario("in_house_max")
     # 5 FTE-months over 25.0 months is 0.20 FTE: S1 fits; S2 (0.30 FTE) does not.
@@ -66,11 +67,14 @@ def test_in_house_max_respects_internal_capacity() -> None:
     assert plan.cells[("S2", "biostatistics")].source != "in_house_max"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("nonsense", "unknown scenario 'nonsense'"),
-    ("all_fso:nobody", "unknown provider 'nobody'"),
-    ("all_fso:B", "does not offer the fso model"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("nonsense", "unknown scenario 'nonsense'"),
+        ("all_fso:nobody", "unknown provider 'nobody'"),
+        ("all_fso:B", "does not offer the fso model"),
+    ],
+)
 def test_bad_scenarios_are_explained(name: str, expected: str) -> None:
     with pytest.raises(PlanError, match=expected):
         Planner(load_portfolio(SMALL)).scenario(name)

@@ -51,9 +51,12 @@ def test_linear_components_converge_to_the_expected_price() -> None:
         "fees": np.sqrt(np.sum(plan.coef**2 * variance_u)),
         "oversight": np.sqrt(np.sum((plan.coef * plan.omega) ** 2 * variance_u)),
         "transitions": np.sqrt(np.sum((plan.coef * plan.changed * 0.08) ** 2 * variance_u)),
-        "quality": np.sqrt(np.sum(
-            plan.quality_p * (variance_u + 1) * (rho * plan.coef) ** 2
-            - (plan.quality_p * rho * plan.coef) ** 2)),
+        "quality": np.sqrt(
+            np.sum(
+                plan.quality_p * (variance_u + 1) * (rho * plan.coef) ** 2
+                - (plan.quality_p * rho * plan.coef) ** 2
+            )
+        ),
         "amendments": np.sqrt(np.sum(plan.amendment_rate * plan.amendment_cost**2)),
     }
     for component, sd in standard_errors.items():
@@ -62,8 +65,9 @@ def test_linear_components_converge_to_the_expected_price() -> None:
 
 
 def test_durations_converge_when_the_continuous_uncertainties_are_zero() -> None:
-    portfolio, plan = hand_plan(effort_sigma={"low": 0, "medium": 0, "high": 0}, startup_cv=0,
-                                site_rate_cv=0)
+    portfolio, plan = hand_plan(
+        effort_sigma={"low": 0, "medium": 0, "high": 0}, startup_cv=0, site_rate_cv=0
+    )
     expected = price_compiled(plan, portfolio)
     stats = simulate([plan], DRAWS, seed=4).scenarios[0]
     for study, series in zip(expected.studies, stats.completion, strict=True):
@@ -75,10 +79,10 @@ def test_durations_converge_when_the_continuous_uncertainties_are_zero() -> None
 
 
 def test_nothing_random_gives_the_expected_price_exactly() -> None:
-    portfolio, plan = hand_plan(effort_sigma={"low": 0, "medium": 0, "high": 0}, startup_cv=0,
-                                site_rate_cv=0)
-    frozen = Sources(effort=False, startup=False, enrollment=False, quality=False,
-                     amendments=False)
+    portfolio, plan = hand_plan(
+        effort_sigma={"low": 0, "medium": 0, "high": 0}, startup_cv=0, site_rate_cv=0
+    )
+    frozen = Sources(effort=False, startup=False, enrollment=False, quality=False, amendments=False)
     stats = simulate([plan], 1_000, seed=5, sources=frozen).scenarios[0]
     expected = price_compiled(plan, portfolio)
     assert stats.cash.std == pytest.approx(0, abs=1e-6)
@@ -100,8 +104,10 @@ def test_common_random_numbers_reduce_the_noise_of_differences() -> None:
     portfolio, plan = hand_plan()
     cheaper = compile_scenarios(portfolio, ["fsp_core"])[0]
     together = simulate([plan, cheaper], 20_000, seed=9).pairs[0].difference.std
-    apart = np.hypot(simulate([plan], 20_000, seed=10).scenarios[0].cash.std,
-                     simulate([cheaper], 20_000, seed=11).scenarios[0].cash.std)
+    apart = np.hypot(
+        simulate([plan], 20_000, seed=10).scenarios[0].cash.std,
+        simulate([cheaper], 20_000, seed=11).scenarios[0].cash.std,
+    )
     assert together < 0.5 * apart
 
 

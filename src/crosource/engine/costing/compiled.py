@@ -24,12 +24,15 @@ NO_QUALITY_SCORE = 2.0  # a provider without a quality score counts as 2 (cost-m
 
 @dataclass(frozen=True)
 class Layout:
-    """The plan-independent shape of a portfolio: its studies and cells."""
+    """The plan-independent shape of a portfolio: its studies and cells.
+
+    Cells of operational functions come first (grouped by study), then the others: the Monte
+    Carlo engine counts delaying events per study on that first block without copying it.
+    """
 
     studies: tuple[Study, ...]
     cells: tuple[tuple[int, str], ...]  # (study index, function)
     cell_study: np.ndarray  # study index of each cell
-    study_first_cell: np.ndarray  # start of each study's cells (for np.add.reduceat)
     effort: np.ndarray  # E per cell, FTE-months
     sigma: np.ndarray  # effort uncertainty per cell
     start_ordinal: np.ndarray  # per study
@@ -37,22 +40,24 @@ class Layout:
     enrolling_sites: np.ndarray  # N_e
     patients: np.ndarray
     fixed_months: np.ndarray  # treatment and follow-up + close-out
+    operational_count: int  # the first cells, those of operational functions
+    operational_first: np.ndarray  # start of each study's operational cells among them
+    operational_studies: np.ndarray  # the studies that have operational cells
 
     @classmethod
     def of(cls, portfolio: Portfolio, params: Params) -> Layout:
         studies = tuple(sorted(portfolio.studies, key=lambda s: (s.start, s.id)))
-        cells = tuple((i, f) for i, s in enumerate(studies) for f in FUNCTIONS if s.effort(f) > 0)
-        cell_study = np.array([i for i, _ in cells], dtype=np.int64)
-        first = np.searchsorted(cell_study, np.arange(len(studies)))
-        if np.any(np.bincount(cell_study, minlength=len(studies)) == 0):
-            first = np.minimum(first, max(len(cells) - 1, 0))
+        needed = [(i, f) for i, s in enumerate(studies) for f in FUNCTIONS if s.effort(f) > 0]
+        operational = [c for c in needed if c[1] in OPERATIONAL]
+        cells = tuple(operational + [c for c in needed if c[1] not in OPERATIONAL])
+        owners = np.array([i for i, _ in operational], dtype=np.int64)
+        present = np.unique(owners)
         sites = np.array([s.sites for s in studies], dtype=float)
         enrolling = sites * (1 - params.non_enrolling_site_share)
         return cls(
             studies=studies,
             cells=cells,
-            cell_study=cell_study,
-            study_first_cell=first,
+            cell_study=np.array([i for i, _ in cells], dtype=np.int64),
             effort=np.array([studies[i].effort(f) for i, f in cells]),
             sigma=np.array([params.effort_sigma[studies[i].complexity] for i, _ in cells]),
             start_ordinal=np.array([s.start.toordinal() for s in studies], dtype=float),
@@ -62,15 +67,42 @@ class Layout:
             fixed_months=np.array(
                 [s.treatment_followup_months + params.closeout_months for s in studies]
             ),
+            operational_count=len(operational),
+            operational_first=np.searchsorted(owners, present),
+            operational_studies=present,
+        )
+
+    @cached_property
+    def start_year(self) -> np.ndarray:
+        return np.array([s.start.year for s in self.studies])
+
+    @cached_property
+    def order(self) -> list[int]:
+        """Cells in (study, function) order, for reports."""
+        rank = {f: k for k, f in enumerate(FUNCTIONS)}
+        return sorted(
+            range(len(self.cells)), key=lambda c: (self.cells[c][0], rank[self.cells[c][1]])
         )
 
     def per_study(self, values: np.ndarray) -> np.ndarray:
         """Sum cell values (last axis) into study values; studies without cells get 0."""
-        out: np.ndarray = np.zeros((*values.shape[:-1], len(self.studies)))
-        if values.shape[-1]:
-            sums = np.add.reduceat(values, self.study_first_cell, axis=-1)
-            has = np.bincount(self.cell_study, minlength=len(self.studies)) > 0
-            out[..., has] = sums[..., has]
+        if values.ndim == 1:
+            out: np.ndarray = np.bincount(
+                self.cell_study, weights=values, minlength=len(self.studies)
+            )
+            return out
+        indicator = np.zeros((len(self.cells), len(self.studies)))
+        indicator[np.arange(len(self.cells)), self.cell_study] = 1.0
+        summed: np.ndarray = values @ indicator
+        return summed
+
+    def per_study_operational(self, events: np.ndarray) -> np.ndarray:
+        """Count events (last axis: the operational cells) per study."""
+        out = np.zeros((*events.shape[:-1], len(self.studies)))
+        if events.shape[-1]:
+            out[..., self.operational_studies] = np.add.reduceat(
+                events, self.operational_first, axis=-1
+            )
         return out
 
 

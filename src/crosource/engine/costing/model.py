@@ -132,7 +132,8 @@ def price_compiled(plan: Compiled, portfolio: Portfolio) -> ScenarioPrice:
                 plan.coef[c] * plan.quality_p[c] * params.quality_event_cost_share
             ),
         }
-        for c, (i, function) in enumerate(layout.cells)
+        for c in layout.order
+        for i, function in [layout.cells[c]]
     ]
     providers = [
         {

@@ -19,10 +19,10 @@ from crosource.engine.costing.calendar import active_years, end_ordinal, year_of
 from crosource.engine.costing.compiled import Compiled, Layout, enrollment_months
 from crosource.engine.costing.params import Params
 from crosource.engine.costing.result import CASH
-from crosource.engine.costing.streaming import Streaming
+from crosource.engine.costing.streaming import Streaming, StreamingColumns
 
 CHUNK = 5_000
-COMPLETION_BINS = 4096
+COMPLETION_BINS = 1024  # about 2 days over a typical range of completion dates
 DIFFERENCE_BINS = 1 << 14
 MAX_POISSON = 40
 Progress = Callable[[int, int], None]
@@ -47,9 +47,12 @@ class Sources:
 class Draws:
     """One chunk of the random numbers every scenario shares."""
 
-    effort: np.ndarray  # [n, cells] effort multiplier U (mean 1)
+    n: int
+    effort: np.ndarray | None  # [n, cells] effort multiplier U (mean 1), float32; None: U = 1
+    effort_sums: np.ndarray  # [cells] the chunk's sum of U per cell
     quality: np.ndarray | None  # [n, cells] uniforms for quality events
-    startup: np.ndarray  # [n, studies] start-up as a multiple of its mean
+    quality_operational: np.ndarray | None  # the same, operational cells only (contiguous)
+    startup: np.ndarray  # [n or 1, studies] start-up as a multiple of its mean
     enrollment: np.ndarray  # [n, studies] months of enrollment
     amendments: np.ndarray | None  # [n, studies] uniforms for amendment counts
 
@@ -61,9 +64,13 @@ def draw(
     z = rng.standard_normal((n, cells))
     uq = rng.random((n, cells))
     ua = rng.random((n, studies))
-    effort = (
-        np.exp(layout.sigma * z - layout.sigma**2 / 2) if sources.effort else np.ones((1, cells))
-    )
+    effort: np.ndarray | None = None
+    sums = np.full(cells, float(n))
+    if sources.effort:
+        # Lognormal with mean 1, in single precision: ample for sampling, and twice as fast.
+        sigma = layout.sigma.astype(np.float32)
+        effort = np.exp(sigma * z.astype(np.float32) - sigma * sigma / 2)
+        sums = effort.sum(axis=0, dtype=np.float64)
     if sources.startup and params.startup_cv > 0:
         k = 1 / params.startup_cv**2
         startup = rng.standard_gamma(k, (n, studies)) / k
@@ -77,11 +84,14 @@ def draw(
         capacity = capacity * rng.standard_gamma(shape, (n, studies)) / shape
     enrollment = enrollment_months(layout.patients, capacity, params.site_activation_window_months)
     return Draws(
-        effort,
-        uq if sources.quality else None,
-        startup,
-        np.broadcast_to(enrollment, (n, studies)),
-        ua if sources.amendments else None,
+        n=n,
+        effort=effort,
+        effort_sums=sums,
+        quality=uq if sources.quality else None,
+        quality_operational=uq[:, : layout.operational_count] if sources.quality else None,
+        startup=startup,
+        enrollment=np.broadcast_to(enrollment, (n, studies)),
+        amendments=ua if sources.amendments else None,
     )
 
 
@@ -106,7 +116,7 @@ class ScenarioStats:
     cash: Streaming = field(default_factory=Streaming)
     economic: Streaming = field(default_factory=Streaming)
     sums: dict[str, float] = field(default_factory=dict)
-    completion: list[Streaming] = field(default_factory=list)  # months, per study
+    completion: StreamingColumns = field(default_factory=lambda: StreamingColumns(0, 1))
 
     def component_means(self) -> dict[str, float]:
         return {k: v / self.cash.count for k, v in self.sums.items()}
@@ -131,19 +141,34 @@ class Outcome:
     components: dict[str, float]
 
 
+def _fees(plan: Compiled, d: Draws, weights: np.ndarray) -> np.ndarray:
+    """Per draw: Σ_cells U · weights (a single matrix-vector product)."""
+    if d.effort is None:
+        return np.full(d.n, float(weights.sum()))
+    return (d.effort @ weights.astype(np.float32)).astype(np.float64)
+
+
+def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
+    """Per draw: the cost of quality events, and the events delaying each study."""
+    layout, params = plan.layout, plan.params
+    rho_coef = params.quality_event_cost_share * plan.coef
+    if d.quality is None or d.quality_operational is None:
+        delayed = layout.per_study(plan.quality_p * plan.operational_external)[None, :]
+        return _fees(plan, d, rho_coef * plan.quality_p), delayed
+    events = d.quality < plan.quality_p
+    hit = events if d.effort is None else d.effort * events
+    cost = (hit @ rho_coef.astype(hit.dtype)).astype(np.float64)
+    # Only operational cells delay a study; in-house ones never have events (π = 0).
+    operational = d.quality_operational < plan.quality_p[: layout.operational_count]
+    delayed = layout.per_study_operational(operational.view(np.uint8))
+    return cost, delayed
+
+
 def evaluate(plan: Compiled, d: Draws) -> Outcome:
     layout, params = plan.layout, plan.params
-    n = d.startup.shape[0] if d.startup.shape[0] > 1 else d.enrollment.shape[0]
-    fee_sum = d.effort.sum(axis=0) * (n / d.effort.shape[0])
-    fee_like = d.effort @ (plan.coef * plan.fee_weight)
-    rho = params.quality_event_cost_share
-    if d.quality is not None:
-        events = (d.quality < plan.quality_p).astype(float)
-        quality = (events * d.effort) @ (rho * plan.coef)
-        delayed = layout.per_study(events * plan.operational_external)
-    else:
-        quality = d.effort @ (rho * plan.coef * plan.quality_p)
-        delayed = layout.per_study(plan.quality_p * plan.operational_external)[None, :]
+    n = d.n
+    fee_like = _fees(plan, d, plan.coef * plan.fee_weight)
+    quality, delayed = _quality(plan, d)
     counts = (
         poisson_counts(d.amendments, plan.amendment_rate)
         if d.amendments is not None
@@ -152,8 +177,7 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     months = (
         plan.startup_mean * d.startup
         + d.enrollment
-        + layout.fixed_months
-        + plan.transition_delay
+        + (layout.fixed_months + plan.transition_delay)
         + delayed * params.quality_event_delay_months
         + counts * params.amendment_delay_months
     )
@@ -161,16 +185,15 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     amendments = np.broadcast_to(counts @ plan.amendment_cost, (n,))
     coordination = months @ plan.coordination_per_month
     ends = year_of(end_ordinal(layout.start_ordinal, months))
-    vendor = active_years(year_of(layout.start_ordinal), ends, plan.provider_studies).sum(axis=-1)
+    vendor = active_years(layout.start_year, ends, plan.provider_studies).sum(axis=-1)
     vendor = vendor * params.vendor_management_usd_per_year
-    fee_like = np.broadcast_to(fee_like, (n,))
-    quality = np.broadcast_to(quality, (n,))
     cash = fee_like + quality + amendments + coordination + vendor
     value = months @ plan.value_per_month
+    u = d.effort_sums
     components = {
-        "fees": float(fee_sum @ plan.coef),
-        "oversight": float(fee_sum @ (plan.coef * plan.omega)),
-        "transitions": float(fee_sum @ (plan.coef * plan.changed)) * params.transition_share,
+        "fees": float(u @ plan.coef),
+        "oversight": float(u @ (plan.coef * plan.omega)),
+        "transitions": float(u @ (plan.coef * plan.changed)) * params.transition_share,
         "quality": float(quality.sum()),
         "amendments": float(amendments.sum()),
         "coordination": float(coordination.sum()),
@@ -202,7 +225,7 @@ def simulate(
     layout, params = plans[0].layout, plans[0].params
     stats = [ScenarioStats(p.name) for p in plans]
     for s in stats:
-        s.completion = [Streaming(bins=COMPLETION_BINS) for _ in layout.studies]
+        s.completion = StreamingColumns(len(layout.studies), COMPLETION_BINS)
         s.sums = dict.fromkeys((*CASH, "value_of_time"), 0.0)
     pairs = [PairStats(a.name, b.name) for i, a in enumerate(plans) for b in plans[i + 1 :]]
     chunks = max(1, -(-draws // chunk))
@@ -217,8 +240,7 @@ def simulate(
             s.economic.add(o.economic)
             for key, value in o.components.items():
                 s.sums[key] += value
-            for i, series in enumerate(s.completion):
-                series.add(o.months[:, i])
+            s.completion.add(o.months)
         index = {p.name: i for i, p in enumerate(plans)}
         for pair in pairs:
             a, b = outcomes[index[pair.a]], outcomes[index[pair.b]]

@@ -40,7 +40,9 @@ class Streaming:
             self.shift = float(values.mean())
             self.counts = np.zeros(self.bins + 2)
             self.sums = np.zeros(self.bins + 2)
-        index = np.searchsorted(self.edges, values, side="right")  # 0 below, bins+1 above
+        lo, width = self.edges[0], self.edges[1] - self.edges[0]
+        # Equal-width bins: the index is arithmetic (0 below the range, bins + 1 above it).
+        index = np.clip(np.floor((values - lo) / width) + 1, 0, self.bins + 1).astype(np.int64)
         self.counts += np.bincount(index, minlength=self.bins + 2)
         self.sums += np.bincount(index, weights=values, minlength=self.bins + 2)
         self.count += values.size
@@ -124,3 +126,49 @@ class Streaming:
         centers = (self.edges[:-1] + self.edges[1:]) / 2
         counts, _ = np.histogram(centers, bins=coarse, weights=self.counts[1:-1])
         return {"edges": coarse.tolist(), "counts": counts.tolist()}
+
+
+class StreamingColumns:
+    """One streaming distribution per column of [draws, columns] chunks, binned together."""
+
+    def __init__(self, columns: int, bins: int) -> None:
+        self.series = [Streaming(bins=bins) for _ in range(columns)]
+        self.bins = bins
+
+    def add(self, values: np.ndarray) -> None:
+        if not self.series:
+            return
+        values = np.asarray(values, dtype=float)
+        finite = np.isfinite(values).all()
+        first = self.series[0].edges is None
+        if first or not finite:
+            for i, series in enumerate(self.series):
+                series.add(values[:, i])
+            return
+        lo = np.array([s.edges[0] for s in self.series])  # type: ignore[index]
+        width = np.array([s.edges[1] - s.edges[0] for s in self.series])  # type: ignore[index]
+        index = np.clip(np.floor((values - lo) / width) + 1, 0, self.bins + 1).astype(np.int64)
+        flat = index + np.arange(len(self.series)) * (self.bins + 2)
+        size = len(self.series) * (self.bins + 2)
+        counts = np.bincount(flat.ravel(), minlength=size).reshape(len(self.series), -1)
+        sums = np.bincount(flat.ravel(), weights=values.ravel(), minlength=size)
+        sums = sums.reshape(len(self.series), -1)
+        low, high = values.min(axis=0), values.max(axis=0)
+        total, n = values.sum(axis=0), values.shape[0]
+        for i, series in enumerate(self.series):
+            series.counts += counts[i]
+            series.sums += sums[i]
+            series.count += n
+            series.total += float(total[i])
+            series.total_sq += float(np.square(values[:, i] - series.shift).sum())
+            series.low = min(series.low, float(low[i]))
+            series.high = max(series.high, float(high[i]))
+
+    def __getitem__(self, i: int) -> Streaming:
+        return self.series[i]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.series)
+
+    def __len__(self) -> int:
+        return len(self.series)

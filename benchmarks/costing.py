@@ -1,0 +1,149 @@
+"""Monte Carlo throughput against the random-number floor, and peak memory (cost-model.md,
+"Performance").
+
+Run: .venv/bin/python benchmarks/costing.py [--draws 100000] [--studies 100]
+
+A seeded synthetic portfolio of STUDIES studies x 13 functions and 20 providers, five scenarios
+priced together on common random numbers, on one core (BLAS threads pinned to 1). Prints:
+- floor: the seconds this machine takes only to draw the random numbers the run needs (the
+  same generator calls, shapes and chunks as the engine);
+- run: the seconds of the whole simulation, and draws per second (all scenarios);
+- ratio floor/run (target >= 0.5: the model costs at most as much again as its randomness);
+- peak memory of the process (max RSS) after runs of increasing draws: it must stay flat.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from crosource.domain.portfolio import Portfolio  # noqa: E402
+from crosource.domain.taxonomy import FUNCTIONS, REGIONS, THERAPEUTIC_AREAS  # noqa: E402
+from crosource.engine.costing.compiled import Compiled  # noqa: E402
+from crosource.engine.costing.model import compile_scenarios  # noqa: E402
+from crosource.engine.costing.simulate import CHUNK, simulate  # noqa: E402
+
+
+def synthetic(studies: int, providers: int = 20, seed: int = 2026) -> Portfolio:
+    rng = np.random.default_rng(seed)
+    programs = [
+        {"id": f"PG{k}", "therapeutic_area": THERAPEUTIC_AREAS[k % 10]}
+        for k in range(max(studies // 8, 1))
+    ]
+    kinds = ["large_cro", "midsize_cro", "fsp_specialist", "boutique"]
+    vendors = []
+    for p in range(providers):
+        kind = kinds[p % 4]
+        models = {
+            "large_cro": ["fso", "fsp"],
+            "midsize_cro": ["fso", "fsp"],
+            "fsp_specialist": ["fsp"],
+            "boutique": ["boutique"],
+        }[kind]
+        vendors.append(
+            {
+                "id": f"V{p}",
+                "kind": kind,
+                "models": models,
+                "functions": list(FUNCTIONS),
+                "regions": list(REGIONS),
+                "scores": {"quality": int(rng.integers(1, 5))},
+                "therapeutic_areas": {a: int(rng.integers(0, 5)) for a in THERAPEUTIC_AREAS[:10]},
+                "rates_usd_per_fte_month": {
+                    f: {"default": float(rng.uniform(9000, 26000))} for f in FUNCTIONS
+                },
+            }
+        )
+    items = []
+    for s in range(studies):
+        regions = rng.choice(REGIONS, size=int(rng.integers(1, 5)), replace=False)
+        items.append(
+            {
+                "id": f"ST{s:03d}",
+                "program": f"PG{s % len(programs)}",
+                "phase": str(int(rng.integers(1, 5))),
+                "start": (dt.date(2027, 1, 1) + dt.timedelta(days=int(rng.integers(0, 1500)))),
+                "regions": {str(r): int(rng.integers(3, 40)) for r in regions},
+                "patients": int(rng.integers(30, 800)),
+                "enrollment_rate": float(rng.uniform(0.2, 1.5)),
+                "treatment_followup_months": float(rng.integers(0, 24)),
+                "complexity": ["low", "medium", "high"][int(rng.integers(0, 3))],
+                "demand": {f: float(rng.uniform(5, 200)) for f in FUNCTIONS},
+            }
+        )
+    internal = {
+        f: {"fte": float(rng.uniform(5, 40)), "maturity": int(rng.integers(1, 5))}
+        for f in FUNCTIONS[:8]
+    }
+    return Portfolio.model_validate(
+        {
+            "sponsor": {"name": "Synthetic", "internal": internal, "oversight_fte": 30},
+            "programs": programs,
+            "studies": items,
+            "providers": vendors,
+        }
+    )
+
+
+def floor_seconds(plan: Compiled, draws: int) -> float:
+    """Only the random numbers: the engine's generator calls, shapes and chunks."""
+    layout, params = plan.layout, plan.params
+    cells, studies = len(layout.cells), len(layout.studies)
+    shape = np.maximum(layout.enrolling_sites, 1e-9) / params.site_rate_cv**2
+    k = 1 / params.startup_cv**2
+    children = np.random.SeedSequence(1).spawn(-(-draws // CHUNK))
+    started = time.perf_counter()
+    for child in children:
+        rng = np.random.default_rng(child)
+        rng.standard_normal((CHUNK, cells))
+        rng.random((CHUNK, cells))
+        rng.random((CHUNK, studies))
+        rng.standard_gamma(k, (CHUNK, studies))
+        rng.standard_gamma(shape, (CHUNK, studies))
+    return time.perf_counter() - started
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=100_000)
+    parser.add_argument("--studies", type=int, default=100)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    portfolio = synthetic(args.studies)
+    plans = compile_scenarios(
+        portfolio, ["recommended", "fsp_core", "in_house_max", "all_fso:V0", "all_fso:V1"]
+    )
+    print(
+        f"portfolio: {args.studies} studies x {len(FUNCTIONS)} functions, "
+        f"{len(portfolio.providers)} providers, {len(plans[0].layout.cells)} cells; "
+        f"{len(plans)} scenarios compiled in {time.perf_counter() - started:.1f} s"
+    )
+    floor = floor_seconds(plans[0], args.draws)
+    print(f"floor: {floor:.2f} s to draw the random numbers of {args.draws:,} draws")
+    for draws in (args.draws // 10, args.draws):
+        started = time.perf_counter()
+        simulate(plans, draws, seed=1)
+        run = time.perf_counter() - started
+        rate = draws * len(plans) / run
+        print(
+            f"run: {draws:,} draws x {len(plans)} scenarios in {run:.2f} s = {rate:,.0f} "
+            f"scenario-draws/s; peak RSS {peak_rss_mib():,.0f} MiB"
+        )
+    print(f"ratio floor/run: {floor / run:.2f} (target >= 0.50)")
+
+
+if __name__ == "__main__":
+    main()
