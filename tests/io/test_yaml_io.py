@@ -131,3 +131,13 @@ def test_each_example_is_the_same_in_yaml_and_excel() -> None:
     examples = Path(__file__).parents[2] / "examples"
     for source in sorted(examples.glob("*.yaml")):
         assert load_portfolio(source) == load_portfolio(source.with_suffix(".xlsx")), source.name
+
+
+def test_probabilities_and_shares_above_one_are_refused(tmp_path: Path) -> None:
+    text = (GOLDEN / "case6_hybrid.yaml").read_text()
+    text += "assumptions: {quality_event_probability: 1.5, oversight_share: {fsp: 2}}\n"
+    file = tmp_path / "shares.yaml"
+    file.write_text(text)
+    found = problems_of(file)
+    assert any("quality_event_probability" in p and "from 0 to 1" in p for p in found)
+    assert any("oversight_share.fsp" in p and "from 0 to 1" in p for p in found)

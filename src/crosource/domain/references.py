@@ -122,17 +122,19 @@ def _assumptions(data: Any) -> Iterator[Found]:
         yield from _assumption_value(path, entry, value)
 
 
-def _number_ok(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1e15
+def _number_ok(value: Any, top: float = 1e15) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= top
 
 
 def _assumption_value(
     path: tuple[str | int, ...], entry: dict[str, Any], value: Any
 ) -> Iterator[Found]:
     keys = [str(k) for k in entry.get("keys", [])]
+    top = float(entry.get("max", 1e15))
+    expected = f"a number from 0 to {top:g}" if "max" in entry else "a number of at least 0"
     if not keys:
-        if not _number_ok(value):
-            yield path, f"expected a number of at least 0 ({entry['unit']}), got {value!r}"
+        if not _number_ok(value, top):
+            yield path, f"expected {expected} ({entry['unit']}), got {value!r}"
         return
     if not isinstance(value, dict):
         yield path, f"expected a mapping keyed by {', '.join(keys)}, got {value!r}"
@@ -140,8 +142,8 @@ def _assumption_value(
     for key, item in value.items():
         if str(key) not in keys:
             yield (*path, str(key)), f"unknown key {key!r}; expected one of: {', '.join(keys)}"
-        elif not _number_ok(item):
-            yield (*path, str(key)), f"expected a number of at least 0, got {item!r}"
+        elif not _number_ok(item, top):
+            yield (*path, str(key)), f"expected {expected}, got {item!r}"
 
 
 def _provider_offers(data: Any) -> dict[str, tuple[set[str], set[str]]]:

@@ -17,6 +17,8 @@ import numpy as np
 from crosource import catalog
 from crosource.domain.portfolio import Portfolio, Study
 
+DAYS_PER_MONTH = 365.25 / 12
+
 
 def assumption(portfolio: Portfolio, key: str) -> object:
     """The portfolio's override of an assumption, or the catalog's default."""

@@ -65,6 +65,12 @@ def test_in_house_max_respects_internal_capacity() -> None:
     # 5 FTE-months over 25.0 months is 0.20 FTE: S1 fits; S2 (0.30 FTE) does not.
     assert plan.cells[("S1", "biostatistics")].source == "in_house_max"
     assert plan.cells[("S2", "biostatistics")].source != "in_house_max"
+    # S2 would exceed the staff; nobody else offers biostatistics, so it stays in-house. Give A
+    # the function and it moves out.
+    portfolio.provider("A").functions.append("biostatistics")
+    portfolio.provider("A").rates_usd_per_fte_month["biostatistics"] = {"default": 15000}
+    moved = Planner(portfolio).scenario("in_house_max").cells[("S2", "biostatistics")]
+    assert moved.model != "in_house" and moved.provider == "A"
 
 
 @pytest.mark.parametrize(

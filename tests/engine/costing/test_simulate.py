@@ -141,3 +141,13 @@ def test_streaming_keeps_draws_beyond_the_first_range() -> None:
     assert stream.mean == pytest.approx((100.5 * 1000 + 1e6 * 1000) / 2000)
     assert stream.quantile(0.99) == 1e6
     assert stream.cvar(0.9) == pytest.approx(1e6)
+
+
+def test_quality_costs_count_when_effort_is_not_drawn() -> None:
+    portfolio, plan = hand_plan()
+    stats = simulate([plan], DRAWS, seed=12, sources=Sources.only("quality")).scenarios[0]
+    expected = price_compiled(plan, portfolio).components_usd["quality"]
+    rho = plan.params.quality_event_cost_share
+    sd = np.sqrt(np.sum(plan.quality_p * (1 - plan.quality_p) * (rho * plan.coef) ** 2))
+    assert abs(stats.component_means()["quality"] - expected) < 4 * sd / np.sqrt(DRAWS)
+    assert expected > 0

@@ -311,12 +311,12 @@ def _study_terms(
         if study.phase == "preclinical":
             rate[i] = 0.0  # no protocol to amend (assumption)
         parties[i] = len(holders)
-        if program.value_of_a_day_usd is not None:
+        if not program.commercial_intent:
+            value[i] = 0.0  # time has a value only for programs with commercial intent
+        elif program.value_of_a_day_usd is not None:
             value[i] = program.value_of_a_day_usd
-        elif program.commercial_intent:
-            value[i] = params.lost_sales_usd_per_day * params.loa(study.phase)
         else:
-            value[i] = 0.0
+            value[i] = params.lost_sales_usd_per_day * params.loa(study.phase)
     return {
         "startup_mean": startup,
         "transition_delay": delay,

@@ -8,6 +8,9 @@ from typing import Any
 
 from crosource import catalog
 from crosource.domain.portfolio import Portfolio
+from crosource.engine.timeline import DAYS_PER_MONTH
+
+__all__ = ["DAYS_PER_MONTH", "OPERATIONAL", "Params"]
 
 # Operational functions: a change of provider between studies, or a quality event, delays the
 # study (cost-model.md, components 5 and 6).
@@ -18,7 +21,6 @@ OPERATIONAL = (
     "data_management",
     "regulatory_affairs",
 )
-DAYS_PER_MONTH = 365.25 / 12
 
 
 def _phase(phase: str) -> str:

@@ -217,10 +217,15 @@ class Planner:
                 load[function][span] += fte
                 chosen.add((study.id, function))
 
+        cells = self.recommended_cells()
+
         def pick(study: Study, function: str) -> Choice | None:
-            return (
-                Choice("in_house", None, "in_house_max") if (study.id, function) in chosen else None
-            )
+            if (study.id, function) in chosen:
+                return Choice("in_house", None, "in_house_max")
+            if cells[(study.id, function)].model == "in_house":
+                # The recommendation keeps it in-house, but the staff are taken: go outside.
+                return self._external(study, function, "in_house_max (no capacity left)")
+            return None
 
         return self._fill(
             "in_house_max",
@@ -228,6 +233,17 @@ class Planner:
             "first; the rest as recommended.",
             pick,
         )
+
+    def _external(self, study: Study, function: str, source: str) -> Choice | None:
+        """The best-scoring external option that a provider can deliver, if any."""
+        decision = self.recommendation.assignment(study.id, function).decision
+        for option in sorted(decision.scores, key=lambda o: -decision.scores[o]):
+            if option == "in_house":
+                continue
+            found = capable(self.portfolio, study, function, option)
+            if found:
+                return Choice(option, found[0].id, source)
+        return None
 
     def scenario(self, name: str) -> ResolvedPlan:
         for index, plan in enumerate(self.portfolio.plans):

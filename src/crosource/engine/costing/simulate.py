@@ -5,7 +5,7 @@ Every scenario is priced on the same underlying draws: the same effort multiplie
 quality-event uniform for each (study, function), the same start-up, enrollment-rate and
 amendment uniforms for each study. Differences between scenarios are then due to the plans, not
 to noise. Chunk k draws from `SeedSequence(seed).spawn(...)[k]`, so a run with more draws
-extends a run with fewer.
+extends a run with fewer when both are whole numbers of chunks.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ class Draws:
     effort: np.ndarray | None  # [n, cells] effort multiplier U (mean 1), float32; None: U = 1
     effort_sums: np.ndarray  # [cells] the chunk's sum of U per cell
     quality: np.ndarray | None  # [n, cells] uniforms for quality events
-    quality_operational: np.ndarray | None  # the same, operational cells only (contiguous)
     startup: np.ndarray  # [n or 1, studies] start-up as a multiple of its mean
     enrollment: np.ndarray  # [n, studies] months of enrollment
     amendments: np.ndarray | None  # [n, studies] uniforms for amendment counts
@@ -88,7 +87,6 @@ def draw(
         effort=effort,
         effort_sums=sums,
         quality=uq if sources.quality else None,
-        quality_operational=uq[:, : layout.operational_count] if sources.quality else None,
         startup=startup,
         enrollment=np.broadcast_to(enrollment, (n, studies)),
         amendments=ua if sources.amendments else None,
@@ -152,15 +150,14 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
     """Per draw: the cost of quality events, and the events delaying each study."""
     layout, params = plan.layout, plan.params
     rho_coef = params.quality_event_cost_share * plan.coef
-    if d.quality is None or d.quality_operational is None:
+    if d.quality is None:
         delayed = layout.per_study(plan.quality_p * plan.operational_external)[None, :]
         return _fees(plan, d, rho_coef * plan.quality_p), delayed
     events = d.quality < plan.quality_p
-    hit = events if d.effort is None else d.effort * events
+    hit = events.astype(np.float64) if d.effort is None else d.effort * events
     cost = (hit @ rho_coef.astype(hit.dtype)).astype(np.float64)
-    # Only operational cells delay a study; in-house ones never have events (π = 0).
-    operational = d.quality_operational < plan.quality_p[: layout.operational_count]
-    delayed = layout.per_study_operational(operational.view(np.uint8))
+    # Only operational cells (the first block) delay a study; in-house ones never have events.
+    delayed = layout.per_study_operational(events[:, : layout.operational_count].view(np.uint8))
     return cost, delayed
 
 

@@ -16,7 +16,7 @@ from crosource import catalog
 from crosource.domain.portfolio import Portfolio, Program, Provider, Study
 from crosource.domain.taxonomy import CLINICAL_OPERATIONS, FUNCTIONS, SITE_FACING_FUNCTIONS
 from crosource.engine.capability import offers_model
-from crosource.engine.timeline import Staffing, assumption, staffing
+from crosource.engine.timeline import DAYS_PER_MONTH, Staffing, assumption, staffing
 
 Facts = dict[str, Any]
 STRONG_MATURITY = 3
@@ -139,11 +139,11 @@ def expertise_areas(facts: Facts) -> tuple[str, ...]:
 
 
 def value_of_a_day(ctx: Context, inputs: Inputs, program: Program, study: Study) -> float:
+    if not inputs.program_flag(program, "commercial_intent"):
+        return 0.0  # as in the cost model: time has a value only with commercial intent
     explicit = inputs.program_flag(program, "value_of_a_day_usd")
     if explicit is not None:
         return float(explicit)
-    if not inputs.program_flag(program, "commercial_intent"):
-        return 0.0
     phase = "1" if study.phase == "preclinical" else study.phase
     loa = assumption(ctx.portfolio, "likelihood_of_approval")[phase]  # type: ignore[index]
     lost = assumption(ctx.portfolio, "lost_sales_usd_per_day")
@@ -156,7 +156,7 @@ def program_facts(ctx: Context, inputs: Inputs, program: Program) -> Facts:
     needed = sorted({f for s in studies for f, e in s.demand.items() if e > 0})
     strong = [f for f in needed if inputs.strong(f)]
     staffed = [f for f in needed if inputs.internal(f)[0] > 0]
-    ends = [s.start.toordinal() + 30.44 * ctx.staffing.durations[s.id] for s in studies]
+    ends = [s.start.toordinal() + DAYS_PER_MONTH * ctx.staffing.durations[s.id] for s in studies]
     span_days = max(ends, default=0.0) - min((s.start.toordinal() for s in studies), default=0)
     day_value = max((value_of_a_day(ctx, inputs, program, s) for s in studies), default=0.0)
     data_sciences = [f for f in needed if ctx.functions[f]["group"] == "data_sciences"]
