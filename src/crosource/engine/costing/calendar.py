@@ -19,15 +19,13 @@ def end_ordinal(start_ordinal: np.ndarray, months: np.ndarray) -> np.ndarray:
     return start_ordinal + months * DAYS_PER_MONTH
 
 
+_YEAR_OF_DAY = np.repeat(np.arange(FIRST_YEAR, LAST_YEAR), np.diff(_JAN1).astype(np.int64))
+
+
 def year_of(ordinal: np.ndarray) -> np.ndarray:
-    """Calendar year of (fractional) day ordinals, vectorised."""
-    clipped = np.clip(ordinal, _JAN1[0], _JAN1[-1] - 1)
-    # An estimate from the mean year length, corrected by at most one year either way.
-    index = np.floor((clipped - _JAN1[0]) / 365.2425).astype(np.int64)
-    index = np.clip(index, 0, len(_JAN1) - 2)
-    index -= clipped < _JAN1[index]
-    index += clipped >= _JAN1[np.minimum(index + 1, len(_JAN1) - 1)]
-    years: np.ndarray = FIRST_YEAR + index
+    """Calendar year of (fractional) day ordinals, vectorised: a lookup by day."""
+    day = np.clip(np.floor(ordinal), _JAN1[0], _JAN1[-1] - 1).astype(np.int64) - int(_JAN1[0])
+    years: np.ndarray = _YEAR_OF_DAY[day]
     return years
 
 
@@ -40,24 +38,27 @@ def active_years(start_year: np.ndarray, end_year: np.ndarray, mask: np.ndarray)
 
     start_year: [studies]; end_year: [..., studies]; mask: [providers, studies] (the provider's
     studies). Returns [..., providers]: the count of distinct years covered by the union of its
-    studies' [start year, end year] spans. A year y is covered when, among the studies started
-    by y, the latest end is y or later: a running maximum over studies sorted by start year.
+    studies' [start year, end year] spans. Each study's span is a bit mask of years; a provider's
+    years are the bits set in the OR of its studies' masks.
     """
     lead = end_year.shape[:-1]
-    out = np.zeros((*lead, mask.shape[0]))
+    providers = mask.shape[0]
+    out = np.zeros((*lead, providers))
     if not mask.size or not mask.any():
         return out
-    # Years as small offsets from the first start: the running maxima then move few bytes.
     base = int(start_year.min())
-    offset = np.clip(end_year - base, -1, 127).astype(np.int8)
-    for p in range(mask.shape[0]):
+    ends = end_year.reshape(-1, end_year.shape[-1])
+    horizon = int(ends.max()) - base if ends.size else 0
+    kind = np.int32 if horizon < 30 else np.int64  # one bit a year
+    first = np.clip(start_year - base, 0, 62).astype(kind)[:, None]
+    last = np.clip(ends.T - base, -1, 62).astype(kind)  # studies first: rows reduce fast
+    one = kind(1)
+    spans = ((one << (last + 1)) - 1) & ~((one << first) - 1)
+    flat = np.zeros((ends.shape[0], providers))
+    for p in range(providers):
         mine = np.flatnonzero(mask[p])
-        if not mine.size:
-            continue
-        order = mine[np.argsort(start_year[mine], kind="stable")]
-        starts = start_year[order] - base
-        latest = np.maximum.accumulate(offset[..., order], axis=-1)
-        years = np.arange(starts[0], int(latest.max()) + 1)
-        started = np.searchsorted(starts, years, side="right") - 1  # last study started by y
-        out[..., p] = np.count_nonzero(latest[..., started] >= years.astype(np.int8), axis=-1)
+        if mine.size:
+            union = np.bitwise_or.reduce(spans[mine], axis=0)
+            flat[:, p] = np.bitwise_count(union)
+    out[...] = flat.reshape(out.shape)
     return out

@@ -26,8 +26,8 @@ NO_QUALITY_SCORE = 2.0  # a provider without a quality score counts as 2 (cost-m
 class Layout:
     """The plan-independent shape of a portfolio: its studies and cells.
 
-    Cells of operational functions come first (grouped by study), then the others: the Monte
-    Carlo engine counts delaying events per study on that first block without copying it.
+    Cells of operational functions come first, function by function, then the others: the
+    Monte Carlo engine counts delaying events per study by adding one slice per function.
     """
 
     studies: tuple[Study, ...]
@@ -41,17 +41,21 @@ class Layout:
     patients: np.ndarray
     fixed_months: np.ndarray  # treatment and follow-up + close-out
     operational_count: int  # the first cells, those of operational functions
-    operational_first: np.ndarray  # start of each study's operational cells among them
-    operational_studies: np.ndarray  # the studies that have operational cells
+    operational_blocks: tuple[tuple[int, int, np.ndarray], ...]  # per function: slice, studies
 
     @classmethod
     def of(cls, portfolio: Portfolio, params: Params) -> Layout:
         studies = tuple(sorted(portfolio.studies, key=lambda s: (s.start, s.id)))
         needed = [(i, f) for i, s in enumerate(studies) for f in FUNCTIONS if s.effort(f) > 0]
-        operational = [c for c in needed if c[1] in OPERATIONAL]
+        # Operational cells function by function: each function's block is one slice.
+        operational = [(i, f) for f in OPERATIONAL for i, g in needed if g == f]
         cells = tuple(operational + [c for c in needed if c[1] not in OPERATIONAL])
-        owners = np.array([i for i, _ in operational], dtype=np.int64)
-        present = np.unique(owners)
+        blocks = []
+        for f in OPERATIONAL:
+            members = [k for k, (_, g) in enumerate(operational) if g == f]
+            if members:
+                owners = np.array([operational[k][0] for k in members], dtype=np.int64)
+                blocks.append((members[0], members[-1] + 1, owners))
         sites = np.array([s.sites for s in studies], dtype=float)
         enrolling = sites * (1 - params.non_enrolling_site_share)
         return cls(
@@ -68,8 +72,7 @@ class Layout:
                 [s.treatment_followup_months + params.closeout_months for s in studies]
             ),
             operational_count=len(operational),
-            operational_first=np.searchsorted(owners, present),
-            operational_studies=present,
+            operational_blocks=tuple(blocks),
         )
 
     @cached_property
@@ -98,11 +101,13 @@ class Layout:
 
     def per_study_operational(self, events: np.ndarray) -> np.ndarray:
         """Count events (last axis: the operational cells) per study."""
-        out = np.zeros((*events.shape[:-1], len(self.studies)))
-        if events.shape[-1]:
-            out[..., self.operational_studies] = np.add.reduceat(
-                events, self.operational_first, axis=-1
-            )
+        out = np.zeros((*events.shape[:-1], len(self.studies)), dtype=np.uint8)
+        for first, end, studies in self.operational_blocks:
+            block = events[..., first:end]
+            if len(studies) == len(self.studies):  # every study has the function: no indexing
+                out += block
+            else:
+                out[..., studies] += block
         return out
 
 

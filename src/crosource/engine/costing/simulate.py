@@ -21,10 +21,11 @@ from crosource.engine.costing.params import Params
 from crosource.engine.costing.result import CASH
 from crosource.engine.costing.streaming import Streaming, StreamingColumns
 
-CHUNK = 5_000
+CHUNK = 1000
 COMPLETION_BINS = 1024  # about 2 days over a typical range of completion dates
 DIFFERENCE_BINS = 1 << 14
 MAX_POISSON = 40
+FLUSH = 10_000  # draws per update of the streaming summaries
 Progress = Callable[[int, int], None]
 
 
@@ -54,6 +55,16 @@ class Draws:
     startup: np.ndarray  # [n or 1, studies] start-up as a multiple of its mean
     enrollment: np.ndarray  # [n, studies] months of enrollment
     amendments: np.ndarray | None  # [n, studies] uniforms for amendment counts
+    memo: dict[bytes, np.ndarray] = field(default_factory=dict)  # counts by amendment rates
+
+    def amendment_counts(self, rates: np.ndarray) -> np.ndarray:
+        """Counts for these rates; scenarios with the same rates share them."""
+        if self.amendments is None:
+            return rates[None, :]
+        key = rates.tobytes()
+        if key not in self.memo:
+            self.memo[key] = poisson_counts(self.amendments, rates)
+        return self.memo[key]
 
 
 def draw(
@@ -66,10 +77,14 @@ def draw(
     effort: np.ndarray | None = None
     sums = np.full(cells, float(n))
     if sources.effort:
-        # Lognormal with mean 1, in single precision: ample for sampling, and twice as fast.
+        # Lognormal with mean 1, in single precision (ample for sampling, and twice as fast),
+        # computed in place.
         sigma = layout.sigma.astype(np.float32)
-        effort = np.exp(sigma * z.astype(np.float32) - sigma * sigma / 2)
-        sums = effort.sum(axis=0, dtype=np.float64)
+        effort = z.astype(np.float32)
+        effort *= sigma
+        effort -= sigma * sigma / 2
+        np.exp(effort, out=effort)
+        sums = effort.sum(axis=0).astype(np.float64)
     if sources.startup and params.startup_cv > 0:
         k = 1 / params.startup_cv**2
         startup = rng.standard_gamma(k, (n, studies)) / k
@@ -157,7 +172,7 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
     hit = events.astype(np.float64) if d.effort is None else d.effort * events
     cost = (hit @ rho_coef.astype(hit.dtype)).astype(np.float64)
     # Only operational cells (the first block) delay a study; in-house ones never have events.
-    delayed = layout.per_study_operational(events[:, : layout.operational_count].view(np.uint8))
+    delayed = layout.per_study_operational(events[:, : layout.operational_count])
     return cost, delayed
 
 
@@ -166,11 +181,7 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     n = d.n
     fee_like = _fees(plan, d, plan.coef * plan.fee_weight)
     quality, delayed = _quality(plan, d)
-    counts = (
-        poisson_counts(d.amendments, plan.amendment_rate)
-        if d.amendments is not None
-        else plan.amendment_rate[None, :]
-    )
+    counts = d.amendment_counts(plan.amendment_rate)
     months = (
         plan.startup_mean * d.startup
         + d.enrollment
@@ -200,6 +211,28 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     return Outcome(cash, cash + value, months, components)
 
 
+def _record(
+    stats: list[ScenarioStats],
+    pairs: list[PairStats],
+    index: dict[str, int],
+    batches: list[list[Outcome]],
+) -> None:
+    for k, s in enumerate(stats):
+        outcomes = [batch[k] for batch in batches]
+        s.cash.add(np.concatenate([o.cash for o in outcomes]))
+        s.economic.add(np.concatenate([o.economic for o in outcomes]))
+        s.completion.add(np.concatenate([o.months for o in outcomes]))
+        for o in outcomes:
+            for key, value in o.components.items():
+                s.sums[key] += value
+    for pair in pairs:
+        a = np.concatenate([batch[index[pair.a]].cash for batch in batches])
+        b = np.concatenate([batch[index[pair.b]].cash for batch in batches])
+        pair.a_cheaper += int(np.count_nonzero(a < b))
+        pair.count += len(a)
+        pair.difference.add(a - b)
+
+
 @dataclass
 class Simulation:
     draws: int
@@ -227,24 +260,18 @@ def simulate(
     pairs = [PairStats(a.name, b.name) for i, a in enumerate(plans) for b in plans[i + 1 :]]
     chunks = max(1, -(-draws // chunk))
     children = np.random.SeedSequence(seed).spawn(chunks)
+    index = {p.name: i for i, p in enumerate(plans)}
+    pending: list[list[Outcome]] = []
     done = 0
     for k in range(chunks):
         n = min(chunk, draws - done)
         d = draw(np.random.default_rng(children[k]), n, layout, params, sources)
-        outcomes = [evaluate(p, d) for p in plans]
-        for s, o in zip(stats, outcomes, strict=True):
-            s.cash.add(o.cash)
-            s.economic.add(o.economic)
-            for key, value in o.components.items():
-                s.sums[key] += value
-            s.completion.add(o.months)
-        index = {p.name: i for i, p in enumerate(plans)}
-        for pair in pairs:
-            a, b = outcomes[index[pair.a]], outcomes[index[pair.b]]
-            pair.a_cheaper += int(np.count_nonzero(a.cash < b.cash))
-            pair.count += n
-            pair.difference.add(a.cash - b.cash)
+        pending.append([evaluate(p, d) for p in plans])
         done += n
+        # Summaries take draws in batches: fewer, larger updates of their histograms.
+        if sum(len(batch[0].cash) for batch in pending) >= FLUSH or done == draws:
+            _record(stats, pairs, index, pending)
+            pending = []
         if progress is not None:
             progress(done, draws)
     return Simulation(draws, seed, stats, pairs)

@@ -129,46 +129,59 @@ class Streaming:
 
 
 class StreamingColumns:
-    """One streaming distribution per column of [draws, columns] chunks, binned together."""
+    """One streaming distribution per column of [draws, columns] batches, kept as arrays and
+    updated together; `self[i]` gives column i as a `Streaming`. Bin sums are not kept: these
+    columns give means and quantiles, not CVaR."""
 
     def __init__(self, columns: int, bins: int) -> None:
-        self.series = [Streaming(bins=bins) for _ in range(columns)]
-        self.bins = bins
+        self.columns, self.bins = columns, bins
+        self.lo = np.zeros(columns)
+        self.width = np.ones(columns)
+        self.started = False
+        self.counts = np.zeros((columns, bins + 2))
+        self.sums = np.zeros((columns, bins + 2))
+        self.count = 0
+        self.total = np.zeros(columns)
+        self.total_sq = np.zeros(columns)
+        self.shift = np.zeros(columns)
+        self.low = np.full(columns, np.inf)
+        self.high = np.full(columns, -np.inf)
 
     def add(self, values: np.ndarray) -> None:
-        if not self.series:
-            return
         values = np.asarray(values, dtype=float)
-        finite = np.isfinite(values).all()
-        first = self.series[0].edges is None
-        if first or not finite:
-            for i, series in enumerate(self.series):
-                series.add(values[:, i])
+        if not self.columns or not values.size:
             return
-        lo = np.array([s.edges[0] for s in self.series])  # type: ignore[index]
-        width = np.array([s.edges[1] - s.edges[0] for s in self.series])  # type: ignore[index]
-        index = np.clip(np.floor((values - lo) / width) + 1, 0, self.bins + 1).astype(np.int64)
-        flat = index + np.arange(len(self.series)) * (self.bins + 2)
-        size = len(self.series) * (self.bins + 2)
-        counts = np.bincount(flat.ravel(), minlength=size).reshape(len(self.series), -1)
-        sums = np.bincount(flat.ravel(), weights=values.ravel(), minlength=size)
-        sums = sums.reshape(len(self.series), -1)
-        low, high = values.min(axis=0), values.max(axis=0)
-        total, n = values.sum(axis=0), values.shape[0]
-        for i, series in enumerate(self.series):
-            series.counts += counts[i]
-            series.sums += sums[i]
-            series.count += n
-            series.total += float(total[i])
-            series.total_sq += float(np.square(values[:, i] - series.shift).sum())
-            series.low = min(series.low, float(low[i]))
-            series.high = max(series.high, float(high[i]))
+        if not np.isfinite(values).all():  # a study that never ends: count it at the top
+            values = np.where(np.isfinite(values), values, np.finfo(float).max / 4)
+        if not self.started:
+            low, high = values.min(axis=0), values.max(axis=0)
+            span = np.maximum(high - low, np.maximum(np.abs(high) * 1e-6, 1e-9))
+            self.lo = low - span
+            self.width = 3 * span / self.bins
+            self.shift = values.mean(axis=0)
+            self.started = True
+        index = np.clip(np.floor((values - self.lo) / self.width) + 1, 0, self.bins + 1)
+        flat = (index.astype(np.int64) + np.arange(self.columns) * (self.bins + 2)).ravel()
+        size = self.columns * (self.bins + 2)
+        self.counts += np.bincount(flat, minlength=size).reshape(self.columns, -1)
+        self.count += values.shape[0]
+        self.total += values.sum(axis=0)
+        self.total_sq += np.square(values - self.shift).sum(axis=0)
+        self.low = np.minimum(self.low, values.min(axis=0))
+        self.high = np.maximum(self.high, values.max(axis=0))
 
     def __getitem__(self, i: int) -> Streaming:
-        return self.series[i]
+        series = Streaming(bins=self.bins)
+        if self.started:
+            series.edges = self.lo[i] + self.width[i] * np.arange(self.bins + 1)
+            series.counts, series.sums = self.counts[i], self.sums[i]
+            series.count, series.total = self.count, float(self.total[i])
+            series.total_sq, series.shift = float(self.total_sq[i]), float(self.shift[i])
+            series.low, series.high = float(self.low[i]), float(self.high[i])
+        return series
 
     def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.series)
+        return (self[i] for i in range(self.columns))
 
     def __len__(self) -> int:
-        return len(self.series)
+        return self.columns
