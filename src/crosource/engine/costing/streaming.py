@@ -131,7 +131,7 @@ class Streaming:
 class StreamingColumns:
     """One streaming distribution per column of [draws, columns] batches, kept as arrays and
     updated together; `self[i]` gives column i as a `Streaming`. Bin sums are not kept: these
-    columns give means and quantiles, not CVaR."""
+    columns give means, spreads and quantiles, not CVaR."""
 
     def __init__(self, columns: int, bins: int) -> None:
         self.columns, self.bins = columns, bins
@@ -160,13 +160,20 @@ class StreamingColumns:
             self.width = 3 * span / self.bins
             self.shift = values.mean(axis=0)
             self.started = True
-        index = np.clip(np.floor((values - self.lo) / self.width) + 1, 0, self.bins + 1)
-        flat = (index.astype(np.int64) + np.arange(self.columns) * (self.bins + 2)).ravel()
+        # Bin positions in place: shift, scale, clip to [-1, bins], then +1 and truncate
+        # (0 below the range, bins + 1 above it).
+        scaled = values - self.lo
+        scaled *= 1 / self.width
+        np.clip(scaled, -1, self.bins, out=scaled)
+        scaled += 1
+        flat = scaled.astype(np.int32)
+        flat += (np.arange(self.columns) * (self.bins + 2)).astype(np.int32)
         size = self.columns * (self.bins + 2)
-        self.counts += np.bincount(flat, minlength=size).reshape(self.columns, -1)
+        self.counts += np.bincount(flat.ravel(), minlength=size).reshape(self.columns, -1)
         self.count += values.shape[0]
         self.total += values.sum(axis=0)
-        self.total_sq += np.square(values - self.shift).sum(axis=0)
+        centred = values - self.shift
+        self.total_sq += np.einsum("ij,ij->j", centred, centred)
         self.low = np.minimum(self.low, values.min(axis=0))
         self.high = np.maximum(self.high, values.max(axis=0))
 
