@@ -105,7 +105,7 @@ def floor_seconds(plan: Compiled, draws: int) -> float:
     for child in children:
         rng = np.random.default_rng(child)
         rng.standard_normal((CHUNK, cells))
-        rng.random((CHUNK, cells))
+        rng.random((CHUNK, cells), dtype=np.float32)
         rng.random((CHUNK, studies))
         rng.standard_gamma(k, (CHUNK, studies))
         rng.standard_gamma(shape, (CHUNK, studies))

@@ -159,6 +159,11 @@ class Compiled:
         return 1 + self.omega + self.params.transition_share * self.changed
 
     @cached_property
+    def quality_p32(self) -> np.ndarray:
+        """π in single precision, for comparison with single-precision uniforms."""
+        return self.quality_p.astype(np.float32)
+
+    @cached_property
     def coordination_per_month(self) -> np.ndarray:
         parties: np.ndarray = np.maximum(self.parties - 1, 0)
         return self.params.coordination_usd_per_party_month * parties

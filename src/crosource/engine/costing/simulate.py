@@ -21,7 +21,7 @@ from crosource.engine.costing.params import Params
 from crosource.engine.costing.result import CASH
 from crosource.engine.costing.streaming import Streaming, StreamingColumns
 
-CHUNK = 1000
+CHUNK = 4000
 COMPLETION_BINS = 1024  # about 2 days over a typical range of completion dates
 DIFFERENCE_BINS = 1 << 14
 MAX_POISSON = 40
@@ -56,14 +56,33 @@ class Draws:
     enrollment: np.ndarray  # [n, studies] months of enrollment
     amendments: np.ndarray | None  # [n, studies] uniforms for amendment counts
     memo: dict[bytes, np.ndarray] = field(default_factory=dict)  # counts by amendment rates
+    rate_variants: tuple[np.ndarray, ...] = ()  # the rates every study can have
+
+    def _variant(self, rates: np.ndarray) -> np.ndarray:
+        key = rates.tobytes()
+        if key not in self.memo:
+            assert self.amendments is not None
+            self.memo[key] = poisson_counts(self.amendments, rates)
+        return self.memo[key]
 
     def amendment_counts(self, rates: np.ndarray) -> np.ndarray:
-        """Counts for these rates; scenarios with the same rates share them."""
+        """Counts for these rates. A study's rate is its phase's, the rate lowered by a
+        strategic partner, or 0: the counts of each are drawn once per chunk and shared."""
         if self.amendments is None:
             return rates[None, :]
         key = rates.tobytes()
         if key not in self.memo:
-            self.memo[key] = poisson_counts(self.amendments, rates)
+            if self.rate_variants:
+                base, lowered = (self._variant(v) for v in self.rate_variants)
+                is_base = rates == self.rate_variants[0]
+                is_lowered = (rates == self.rate_variants[1]) & ~is_base
+                counts = np.where(is_base, base, np.where(is_lowered, lowered, 0.0))
+                other = ~(is_base | is_lowered | (rates == 0))
+                if other.any():
+                    counts[:, other] = poisson_counts(self.amendments[:, other], rates[other])
+                self.memo[key] = counts
+            else:
+                self.memo[key] = poisson_counts(self.amendments, rates)
         return self.memo[key]
 
 
@@ -72,7 +91,7 @@ def draw(
 ) -> Draws:
     cells, studies = len(layout.cells), len(layout.studies)
     z = rng.standard_normal((n, cells))
-    uq = rng.random((n, cells))
+    uq = rng.random((n, cells), dtype=np.float32)  # compared with probabilities of ~0.1
     ua = rng.random((n, studies))
     effort: np.ndarray | None = None
     sums = np.full(cells, float(n))
@@ -105,7 +124,13 @@ def draw(
         startup=startup,
         enrollment=np.broadcast_to(enrollment, (n, studies)),
         amendments=ua if sources.amendments else None,
+        rate_variants=_rate_variants(layout, params),
     )
+
+
+def _rate_variants(layout: Layout, params: Params) -> tuple[np.ndarray, ...]:
+    base = np.array([params.amendments(s.phase)[0] for s in layout.studies])
+    return base, base * (1 - params.amendment_reduction_strategic)
 
 
 def poisson_counts(uniforms: np.ndarray, rates: np.ndarray) -> np.ndarray:
@@ -168,7 +193,7 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
     if d.quality is None:
         delayed = layout.per_study(plan.quality_p * plan.operational_external)[None, :]
         return _fees(plan, d, rho_coef * plan.quality_p), delayed
-    events = d.quality < plan.quality_p
+    events = d.quality < plan.quality_p32
     hit = events.astype(np.float64) if d.effort is None else d.effort * events
     cost = (hit @ rho_coef.astype(hit.dtype)).astype(np.float64)
     # Only operational cells (the first block) delay a study; in-house ones never have events.
@@ -182,14 +207,12 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     fee_like = _fees(plan, d, plan.coef * plan.fee_weight)
     quality, delayed = _quality(plan, d)
     counts = d.amendment_counts(plan.amendment_rate)
-    months = (
-        plan.startup_mean * d.startup
-        + d.enrollment
-        + (layout.fixed_months + plan.transition_delay)
-        + delayed * params.quality_event_delay_months
-        + counts * params.amendment_delay_months
-    )
-    months = np.broadcast_to(months, (n, len(layout.studies)))
+    months = np.empty((n, len(layout.studies)))  # built in place: fewer temporaries
+    np.multiply(plan.startup_mean, d.startup, out=months)
+    months += d.enrollment
+    months += layout.fixed_months + plan.transition_delay
+    months += delayed * params.quality_event_delay_months
+    months += counts * params.amendment_delay_months
     amendments = np.broadcast_to(counts @ plan.amendment_cost, (n,))
     coordination = months @ plan.coordination_per_month
     ends = year_of(end_ordinal(layout.start_ordinal, months))
