@@ -29,6 +29,15 @@ def year_of(ordinal: np.ndarray) -> np.ndarray:
     return years
 
 
+def end_year(start_ordinal: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """The calendar year each study ends in, computed in place (the Monte Carlo's hot path)."""
+    days = months * DAYS_PER_MONTH
+    days += start_ordinal - _JAN1[0]
+    np.clip(days, 0, len(_YEAR_OF_DAY) - 1, out=days)
+    years: np.ndarray = _YEAR_OF_DAY[days.astype(np.int32)]
+    return years
+
+
 def date_of(ordinal: float) -> dt.date:
     return dt.date.fromordinal(int(np.floor(min(max(ordinal, _JAN1[0]), _JAN1[-1]))))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from crosource.engine.costing.calendar import active_years, end_ordinal, year_of
+from crosource.engine.costing.calendar import active_years, end_year
 from crosource.engine.costing.compiled import Compiled, Layout, enrollment_months
 from crosource.engine.costing.params import Params
 from crosource.engine.costing.result import CASH
@@ -50,7 +50,6 @@ class Draws:
 
     n: int
     effort: np.ndarray | None  # [n, cells] effort multiplier U (mean 1), float32; None: U = 1
-    effort_sums: np.ndarray  # [cells] the chunk's sum of U per cell
     quality: np.ndarray | None  # [n, cells] uniforms for quality events
     startup: np.ndarray  # [n or 1, studies] start-up as a multiple of its mean
     enrollment: np.ndarray  # [n, studies] months of enrollment
@@ -94,7 +93,6 @@ def draw(
     uq = rng.random((n, cells), dtype=np.float32)  # compared with probabilities of ~0.1
     ua = rng.random((n, studies))
     effort: np.ndarray | None = None
-    sums = np.full(cells, float(n))
     if sources.effort:
         # Lognormal with mean 1, in single precision (ample for sampling, and twice as fast),
         # computed in place.
@@ -103,7 +101,6 @@ def draw(
         effort *= sigma
         effort -= sigma * sigma / 2
         np.exp(effort, out=effort)
-        sums = effort.sum(axis=0).astype(np.float64)
     if sources.startup and params.startup_cv > 0:
         k = 1 / params.startup_cv**2
         startup = rng.standard_gamma(k, (n, studies)) / k
@@ -119,7 +116,6 @@ def draw(
     return Draws(
         n=n,
         effort=effort,
-        effort_sums=sums,
         quality=uq if sources.quality else None,
         startup=startup,
         enrollment=np.broadcast_to(enrollment, (n, studies)),
@@ -201,10 +197,31 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
     return cost, delayed
 
 
-def evaluate(plan: Compiled, d: Draws) -> Outcome:
+def fee_weights(plan: Compiled) -> np.ndarray:
+    """[cells, 4]: the weights of U giving, per draw, fees + oversight + transitions, fees,
+    oversight and transitions."""
+    coef = plan.coef
+    transitions = coef * plan.changed * plan.params.transition_share
+    return np.stack([coef * plan.fee_weight, coef, coef * plan.omega, transitions], axis=1)
+
+
+def fee_columns(plans: list[Compiled], d: Draws) -> list[np.ndarray]:
+    """Each plan's fee columns ([n, 4], see `fee_weights`) from one product with U for all
+    plans: U, the largest array, is read once."""
+    weights = np.concatenate([fee_weights(p) for p in plans], axis=1)
+    if d.effort is None:
+        product = np.broadcast_to(weights.sum(axis=0), (d.n, weights.shape[1]))
+    else:
+        product = (d.effort @ weights.astype(np.float32)).astype(np.float64)
+    return [product[:, 4 * k : 4 * k + 4] for k in range(len(plans))]
+
+
+def evaluate(plan: Compiled, d: Draws, fees: np.ndarray | None = None) -> Outcome:
     layout, params = plan.layout, plan.params
     n = d.n
-    fee_like = _fees(plan, d, plan.coef * plan.fee_weight)
+    if fees is None:
+        fees = fee_columns([plan], d)[0]
+    fee_like = fees[:, 0]
     quality, delayed = _quality(plan, d)
     counts = d.amendment_counts(plan.amendment_rate)
     months = np.empty((n, len(layout.studies)))  # built in place: fewer temporaries
@@ -215,16 +232,15 @@ def evaluate(plan: Compiled, d: Draws) -> Outcome:
     months += counts * params.amendment_delay_months
     amendments = np.broadcast_to(counts @ plan.amendment_cost, (n,))
     coordination = months @ plan.coordination_per_month
-    ends = year_of(end_ordinal(layout.start_ordinal, months))
+    ends = end_year(layout.start_ordinal, months)
     vendor = active_years(layout.start_year, ends, plan.provider_studies).sum(axis=-1)
     vendor = vendor * params.vendor_management_usd_per_year
     cash = fee_like + quality + amendments + coordination + vendor
     value = months @ plan.value_per_month
-    u = d.effort_sums
     components = {
-        "fees": float(u @ plan.coef),
-        "oversight": float(u @ (plan.coef * plan.omega)),
-        "transitions": float(u @ (plan.coef * plan.changed)) * params.transition_share,
+        "fees": float(fees[:, 1].sum()),
+        "oversight": float(fees[:, 2].sum()),
+        "transitions": float(fees[:, 3].sum()),
         "quality": float(quality.sum()),
         "amendments": float(amendments.sum()),
         "coordination": float(coordination.sum()),
@@ -289,7 +305,8 @@ def simulate(
     for k in range(chunks):
         n = min(chunk, draws - done)
         d = draw(np.random.default_rng(children[k]), n, layout, params, sources)
-        pending.append([evaluate(p, d) for p in plans])
+        columns = fee_columns(plans, d)
+        pending.append([evaluate(p, d, c) for p, c in zip(plans, columns, strict=True)])
         done += n
         # Summaries take draws in batches: fewer, larger updates of their histograms.
         if sum(len(batch[0].cash) for batch in pending) >= FLUSH or done == draws:
