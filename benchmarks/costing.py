@@ -7,7 +7,8 @@ A seeded synthetic portfolio of STUDIES studies x 13 functions and 20 providers,
 priced together on common random numbers, on one core (BLAS threads pinned to 1). Prints:
 - floor: the seconds this machine takes only to draw the random numbers the run needs (the
   same generator calls, shapes and chunks as the engine);
-- run: the seconds of the whole simulation, and draws per second (all scenarios);
+- run: the seconds of the whole simulation, and draws per second (all scenarios); floor and run
+  are each the best of --repeat timings (default 3);
 - ratio floor/run (target >= 0.5: the model costs at most as much again as its randomness);
 - peak memory of the process (max RSS) after runs of increasing draws: it must stay flat.
 """
@@ -120,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--studies", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many timings")
     args = parser.parse_args()
     started = time.perf_counter()
     portfolio = synthetic(args.studies)
@@ -131,12 +133,18 @@ def main() -> None:
         f"{len(portfolio.providers)} providers, {len(plans[0].layout.cells)} cells; "
         f"{len(plans)} scenarios compiled in {time.perf_counter() - started:.1f} s"
     )
-    floor = floor_seconds(plans[0], args.draws)
-    print(f"floor: {floor:.2f} s to draw the random numbers of {args.draws:,} draws")
+    floor = min(floor_seconds(plans[0], args.draws) for _ in range(args.repeat))
+    print(
+        f"floor: {floor:.2f} s to draw the random numbers of {args.draws:,} draws "
+        f"(best of {args.repeat})"
+    )
     for draws in (args.draws // 10, args.draws):
-        started = time.perf_counter()
-        simulate(plans, draws, seed=1)
-        run = time.perf_counter() - started
+        times = []
+        for _ in range(args.repeat if draws == args.draws else 1):
+            started = time.perf_counter()
+            simulate(plans, draws, seed=1)
+            times.append(time.perf_counter() - started)
+        run = min(times)
         rate = draws * len(plans) / run
         print(
             f"run: {draws:,} draws x {len(plans)} scenarios in {run:.2f} s = {rate:,.0f} "

@@ -173,7 +173,8 @@ class StreamingColumns:
         self.count += values.shape[0]
         self.total += values.sum(axis=0)
         centred = values - self.shift
-        self.total_sq += np.einsum("ij,ij->j", centred, centred)
+        centred *= centred
+        self.total_sq += centred.sum(axis=0)
         self.low = np.minimum(self.low, values.min(axis=0))
         self.high = np.maximum(self.high, values.max(axis=0))
 
