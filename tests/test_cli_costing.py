@@ -135,3 +135,71 @@ def test_table_and_html_outputs(command: str, tmp_path: Path) -> None:
     text = out.read_text()
     assert "<svg" in text and "recommended" in text
     assert "<script src=" not in text and "<link " not in text
+
+
+def test_optimize_json_contract_and_check() -> None:
+    document = run_json("optimize", str(SMALL), "--check-draws", "2000")
+    result = document["result"]
+    assert result["status"] == "optimal"
+    assert {
+        "status",
+        "objective_usd",
+        "bound_usd",
+        "gap",
+        "solve_seconds",
+        "plan",
+        "components_usd",
+        "binding",
+    } <= set(result)
+    planned = {(p["study"], p["function"]) for p in result["plan"]}
+    assert planned == {
+        ("S1", "project_management"),
+        ("S1", "clinical_monitoring"),
+        ("S1", "biostatistics"),
+        ("S2", "project_management"),
+        ("S2", "clinical_monitoring"),
+        ("S2", "biostatistics"),
+    }
+    assert set(result["components_usd"]) == COMPONENTS
+    names = [s["name"] for s in result["check"]["scenarios"]]
+    assert names == ["recommended", "optimized"]
+    recommended = result["check"]["scenarios"][0]["expected"]["cash_tco_usd"]
+    assert result["cash_tco_usd"] <= recommended * (1 + 1e-9)
+
+
+def test_optimize_infeasible_is_an_answer(tmp_path: Path) -> None:
+    text = SMALL.read_text().replace("oversight_fte: 1", "oversight_fte: 0.01")
+    bad = tmp_path / "tight.yaml"
+    bad.write_text(text)
+    done = cli("optimize", str(bad), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)["result"]
+    assert result["status"] == "infeasible" and result["plan"] == []
+    first = result["infeasibility"][0]
+    assert "oversight staff in" in first["constraint"] and first["shortfall"] > 0
+    relaxed = run_json("optimize", str(bad), "--no-oversight-limit", "--check-draws", "0")
+    assert relaxed["result"]["status"] == "optimal"
+
+
+def test_simulate_accepts_the_optimized_scenario() -> None:
+    document = run_json(
+        "simulate",
+        str(SMALL),
+        "-s",
+        "recommended",
+        "-s",
+        "optimized",
+        "--draws",
+        "1000",
+        "--no-sensitivity",
+    )
+    assert [s["name"] for s in document["result"]["scenarios"]] == ["recommended", "optimized"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "html"])
+def test_optimize_table_and_html(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"optimize.{fmt}"
+    done = cli("optimize", str(SMALL), "--check-draws", "1000", "--format", fmt, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "optimal" in text and "recommended" in text

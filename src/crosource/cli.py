@@ -202,6 +202,83 @@ def _costing_output(
             write_output(console.export_text(), out)
 
 
+class Objective(StrEnum):
+    cash = "cash"
+    economic = "economic"
+
+
+@app.command()
+def optimize(
+    file: FileArg,
+    objective: Annotated[
+        Objective | None,
+        typer.Option(
+            help="Minimise expected cash TCO or economic cost (default: the portfolio's, or cash)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(min=1, help="Seconds the solver may take (default: the portfolio's, or 60)."),
+    ] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option(min=0, max=1, help="Relative optimality gap to stop at (default 0.005)."),
+    ] = None,
+    max_providers: Annotated[
+        int | None, typer.Option(min=1, help="At most this many providers in the plan.")
+    ] = None,
+    max_share: Annotated[
+        float | None,
+        typer.Option(min=0.01, max=1, help="Largest share of expected spend with one provider."),
+    ] = None,
+    oversight_limit: Annotated[
+        bool | None,
+        typer.Option(
+            "--oversight-limit/--no-oversight-limit",
+            help="Keep the oversight staff needed within sponsor.oversight_fte (default: on).",
+        ),
+    ] = None,
+    check_draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=10_000_000,
+            help="Monte Carlo draws for the check against recommended (0: no check).",
+        ),
+    ] = 20_000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the Monte Carlo check.")] = 1,
+    format: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Find the cheapest sourcing plan under capacity, oversight and concentration limits."""
+    from crosource.cli_costing import optimize_result
+
+    overrides = {
+        "objective": objective.value if objective else None,
+        "time_limit_s": time_limit,
+        "gap": gap,
+        "max_providers": max_providers,
+        "max_share": max_share,
+        "oversight_limit": oversight_limit,
+    }
+    portfolio, result = optimize_result(file, overrides, check_draws, seed, err)
+    if format is Format.json:
+        write_output(envelope("optimize", str(file), result), out)
+    elif format is Format.html:
+        from crosource.report.optimize_html import optimize_html
+
+        write_output(optimize_html(portfolio, result), out)
+    else:
+        from crosource.report.optimize_table import render_optimize
+
+        if out is None:
+            render_optimize(result, Console(highlight=False))
+        else:
+            console = Console(record=True, width=160, file=Path(os.devnull).open("w"))  # noqa: SIM115
+            render_optimize(result, console)
+            write_output(console.export_text(), out)
+
+
 @app.command()
 def assess(
     out: Annotated[Path, typer.Option("--out", "-o", help="Portfolio file to write.")] = Path(

@@ -81,3 +81,35 @@ def simulate_result(
             "variance_shares": shares,
         }
     return portfolio, result
+
+
+def optimize_result(
+    file: Path, overrides: dict[str, Any], check_draws: int, seed: int, console: Console
+) -> tuple[Portfolio, dict[str, Any]]:
+    """The optimizer's answer, and its Monte Carlo check against the recommended plan."""
+    from crosource.engine.costing.compiled import Layout, compile_plan
+    from crosource.engine.costing.params import Params
+    from crosource.engine.costing.plans import Planner
+    from crosource.engine.optimize.engine import optimize, settings_of
+
+    portfolio, locate = load_located(file)
+    planner = Planner(portfolio)
+    try:
+        with console.status("Optimizing"):
+            result = optimize(portfolio, settings_of(portfolio, **overrides), planner)
+        body = result.to_json()
+        if result.plan is not None and check_draws > 0:
+            params = Params.of(portfolio)
+            layout = Layout.of(portfolio, params)
+            plans = [
+                compile_plan(portfolio, plan, params, layout)
+                for plan in (planner.recommended(), result.plan)
+            ]
+            prices = [price_compiled(p, portfolio) for p in plans]
+            with progress_bar(console, "Checking by Monte Carlo") as update:
+                simulation = simulate(plans, check_draws, seed, progress=update)
+            body["check"] = simulation_json(plans, prices, simulation)
+    except PlanError as exc:
+        where = locate(exc.path) if exc.path else ""
+        raise InvalidInput([FileProblem(str(file), where, exc.message)]) from None
+    return portfolio, body

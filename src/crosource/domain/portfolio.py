@@ -171,6 +171,8 @@ class OptimizeSettings(Model):
     gap: Annotated[float, Field(ge=0, le=1)] = 0.005
     max_providers: Annotated[int, Field(ge=1)] | None = None
     max_share: Annotated[float, Field(gt=0, le=1)] | None = None
+    # Keep the oversight staff the plan needs within sponsor.oversight_fte, month by month.
+    oversight_limit: bool = True
     locks: list[Assignment] = Field(default_factory=list)
     forbid: list[Assignment] = Field(default_factory=list)
 

@@ -181,5 +181,6 @@ OPTIMIZE_FIELDS: dict[str, tuple[Kind, str]] = {
     "gap": ("number", "relative optimality gap, 0 to 1; empty = 0.005"),
     "max_providers": ("number", "largest number of providers; empty = no limit"),
     "max_share": ("number", "largest share of spend with one provider; empty = no limit"),
+    "oversight_limit": ("bool", "TRUE keeps oversight staff within oversight_fte; empty = TRUE"),
 }
 RULE_KINDS = {"lock": "locks", "forbid": "forbid"}

@@ -21,7 +21,7 @@ from crosource.engine.recommend.result import Recommendation
 from crosource.engine.timeline import expected_duration_months
 
 FSP_CORE = ("data_management", "biostatistics", "statistical_programming", "clinical_monitoring")
-BUILT_IN = ("recommended", "all_fso:<provider>", "fsp_core", "in_house_max")
+BUILT_IN = ("recommended", "all_fso:<provider>", "fsp_core", "in_house_max", "optimized")
 Key = tuple[str, str]
 
 
@@ -257,8 +257,22 @@ class Planner:
             return self.in_house_max()
         if name.startswith("all_fso:"):
             return self.all_fso(name.split(":", 1)[1])
+        if name == "optimized":
+            return self.optimized()
         known = [p.name for p in self.portfolio.plans] + list(BUILT_IN)
         raise PlanError((), f"unknown scenario {name!r}; expected one of: {', '.join(known)}")
+
+    def optimized(self) -> ResolvedPlan:
+        """The optimizer's plan under the portfolio's `optimize:` settings (optimize.md)."""
+        from crosource.engine.optimize.engine import optimize  # the optimizer prices plans too
+
+        result = optimize(self.portfolio, planner=self)
+        if result.plan is None:
+            why = "; ".join(s.text for s in result.infeasibility[:3]) or result.status.value
+            raise PlanError(
+                ("optimize",), f"the optimizer found no plan ({result.status.value}): {why}"
+            )
+        return result.plan
 
     def default_names(self) -> list[str]:
         names = ["recommended", *(p.name for p in self.portfolio.plans), "fsp_core"]

@@ -1,0 +1,390 @@
+"""The optimizer's model, built from the cost model's expected values (optimize.md, "Model").
+
+Variables: x (one binary per option of each (study, function) with demand), y (provider active in
+a calendar year: vendor management), z (party present in a study: coordination), w (a function's
+provider changes from the program's previous study: transitions), r (a strategic expert partner
+lowers the study's amendments), a (site management by a CRO shortens start-up), t (a transition
+delays the study). Exact for fees, oversight, quality, transitions and amendments; vendor years
+and coordination use each study's expected duration without the plan's own delays, and learning
+across a strategic relationship is left out: the chosen plan is then priced exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from crosource.domain.portfolio import Assignment, OptimizeSettings, Portfolio, Study
+from crosource.domain.taxonomy import FUNCTIONS
+from crosource.engine.capability import can_deliver, offers_model, weighted_rate
+from crosource.engine.costing.compiled import Layout, enrollment_months
+from crosource.engine.costing.params import DAYS_PER_MONTH, OPERATIONAL, Params
+from crosource.engine.optimize.problem import Problem
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Option:
+    study: str
+    function: str
+    model: str
+    provider: str | None
+    fee: float
+    quality_p: float
+    variable: int
+
+    @property
+    def holder(self) -> str:
+        return self.provider or "sponsor"
+
+
+@dataclass
+class Model:
+    problem: Problem
+    options: dict[Key, list[Option]]
+    empty: list[Key]  # (study, function) pairs left without any option
+    settings: OptimizeSettings
+    durations: dict[str, float]  # expected months per study, before the plan's own effects
+    groups: dict[str, str] = field(default_factory=dict)  # group -> what it limits
+
+
+def _matches(item: Assignment, study: str, function: str, model: str, provider: str | None) -> bool:
+    return (
+        item.study in ("*", study)
+        and item.function == function
+        and item.model == model
+        and (item.provider or None) == provider
+    )
+
+
+def _options(
+    portfolio: Portfolio, study: Study, function: str, settings: OptimizeSettings
+) -> list[tuple[str, str | None, float]]:
+    found: list[tuple[str, str | None, float]] = []
+    own = portfolio.sponsor.internal.get(function)  # type: ignore[call-overload]
+    if own is not None and own.fte > 0:
+        found.append(("in_house", None, portfolio.sponsor.internal_cost_per_fte_month))
+    for provider in portfolio.providers:
+        for model in ("fso", "fsp", "boutique"):
+            if offers_model(provider, model) and can_deliver(provider, study, function, model):
+                rate = weighted_rate(provider, study, function)
+                if rate is not None:
+                    found.append((model, provider.id, rate))
+    locks = [i for i in settings.locks if i.study in ("*", study.id) and i.function == function]
+    if locks:
+        found = [
+            o for o in found if any(_matches(i, study.id, function, o[0], o[1]) for i in locks)
+        ]
+    return [
+        o
+        for o in found
+        if not any(_matches(i, study.id, function, o[0], o[1]) for i in settings.forbid)
+    ]
+
+
+def _month(origin: Study, study: Study) -> int:
+    return (study.start.year - origin.start.year) * 12 + study.start.month - origin.start.month
+
+
+class Builder:
+    def __init__(
+        self, portfolio: Portfolio, settings: OptimizeSettings, relationships: dict[Key, str]
+    ) -> None:
+        self.portfolio, self.settings, self.relationships = portfolio, settings, relationships
+        self.params = Params.of(portfolio)
+        self.layout = Layout.of(portfolio, self.params)
+        self.problem = Problem()
+        self.options: dict[Key, list[Option]] = {}
+        self.economic = settings.objective == "economic"
+        capacity = enrollment_months(
+            self.layout.patients,
+            self.layout.enrolling_capacity,
+            self.params.site_activation_window_months,
+        )
+        self.durations = {
+            s.id: float(self.params.startup(s.phase) + capacity[i] + self.layout.fixed_months[i])
+            for i, s in enumerate(self.layout.studies)
+        }
+
+    def value_per_month(self, study: Study) -> float:
+        program = self.portfolio.program(study.program)
+        if not program.commercial_intent:
+            return 0.0
+        day = (
+            program.value_of_a_day_usd
+            if program.value_of_a_day_usd is not None
+            else self.params.lost_sales_usd_per_day * self.params.loa(study.phase)
+        )
+        return float(day) * DAYS_PER_MONTH if self.economic else 0.0
+
+    def build(self) -> Model:
+        empty = self._choices()
+        self._transitions()
+        self._amendments_and_startup()
+        self._vendors_and_parties()
+        self._capacities()
+        self._limits()
+        return Model(self.problem, self.options, empty, self.settings, self.durations)
+
+    # -- one option per (study, function) ----------------------------------------------------
+    def _choices(self) -> list[Key]:
+        p, params = self.problem, self.params
+        empty: list[Key] = []
+        for study in self.layout.studies:
+            vot = self.value_per_month(study)
+            for function in FUNCTIONS:
+                effort = study.effort(function)
+                if effort <= 0:
+                    continue
+                made = []
+                for model, provider, rate in _options(
+                    self.portfolio, study, function, self.settings
+                ):
+                    fee = effort * rate
+                    q = 0.0
+                    if provider is not None:
+                        score = self.portfolio.provider(provider).scores.get("quality", 2.0)
+                        q = min(params.quality_event_probability * (1 + (4 - score) / 4), 1.0)
+                    cost = fee * (
+                        1 + params.oversight_share[model] + q * params.quality_event_cost_share
+                    )
+                    if function in OPERATIONAL and provider is not None:
+                        cost += vot * q * params.quality_event_delay_months
+                    name = f"x[{study.id},{function},{model},{provider or '-'}]"
+                    made.append(
+                        Option(study.id, function, model, provider, fee, q, p.variable(name, cost))
+                    )
+                self.options[(study.id, function)] = made
+                if not made:
+                    empty.append((study.id, function))
+                    continue
+                p.add(
+                    "choice",
+                    f"one option for {function} in {study.id}",
+                    {o.variable: 1.0 for o in made},
+                    1.0,
+                    1.0,
+                )
+        return empty
+
+    # -- transitions between consecutive studies of a program --------------------------------
+    def _transitions(self) -> None:
+        p, params = self.problem, self.params
+        self.delayed: dict[str, list[int]] = {}
+        previous: dict[str, Study] = {}
+        for study in self.layout.studies:  # in (start, id) order
+            before = previous.get(study.program)
+            previous[study.program] = study
+            if before is None:
+                continue
+            vot = self.value_per_month(study)
+            for function in FUNCTIONS:
+                now, then = (
+                    self.options.get((study.id, function)),
+                    self.options.get((before.id, function)),
+                )
+                if not now or not then:
+                    continue
+                for option in now:
+                    # w = 1 when this option is chosen and the previous study's holder differs.
+                    w = p.variable(
+                        f"w[{study.id},{function},{option.holder}]",
+                        params.transition_share * option.fee,
+                    )
+                    same = {o.variable: 1.0 for o in then if o.holder == option.holder}
+                    p.add(
+                        "transitions",
+                        f"{function} changes hands in {study.id}",
+                        {w: 1.0, option.variable: -1.0, **same},
+                        lower=0.0,
+                    )
+                    if function in OPERATIONAL:
+                        self.delayed.setdefault(study.id, []).append(w)
+            if study.id in self.delayed and params.transition_delay_months > 0 and vot > 0:
+                t = p.variable(f"t[{study.id}]", vot * params.transition_delay_months)
+                for w in self.delayed[study.id]:
+                    p.add(
+                        "transitions",
+                        f"transition delay of {study.id}",
+                        {t: 1.0, w: -1.0},
+                        lower=0.0,
+                    )
+
+    # -- amendments lowered by an expert strategic partner; CRO start-up ---------------------
+    def _amendments_and_startup(self) -> None:
+        p, params = self.problem, self.params
+        for study in self.layout.studies:
+            program = self.portfolio.program(study.program)
+            vot = self.value_per_month(study)
+            rate, cost = params.amendments(study.phase)
+            if study.phase == "preclinical":
+                rate = 0.0
+            base = self.durations[study.id]
+            p.constant += rate * cost + vot * (base + rate * params.amendment_delay_months)
+            qualifying = [
+                o.variable
+                for f in ("project_management", "medical_writing")
+                for o in self.options.get((study.id, f), [])
+                if o.provider is not None
+                and self.relationships.get((program.id, o.provider)) == "strategic"
+                and self.portfolio.provider(o.provider).therapeutic_areas.get(
+                    program.therapeutic_area, 0
+                )
+                >= 3
+            ]
+            saving = (
+                rate
+                * params.amendment_reduction_strategic
+                * (cost + vot * params.amendment_delay_months)
+            )
+            if qualifying and saving > 0:
+                r = p.variable(f"r[{study.id}]", -saving)
+                p.add(
+                    "amendments",
+                    f"strategic partner in {study.id}",
+                    {r: 1.0, **dict.fromkeys(qualifying, -1.0)},
+                    upper=0.0,
+                )
+            regions = {g for g, n in study.regions.items() if n > 0}
+            faster = [
+                o.variable
+                for o in self.options.get((study.id, "site_management"), [])
+                if o.model in ("fso", "boutique")
+                and o.provider is not None
+                and regions <= set(self.portfolio.provider(o.provider).regions)
+            ]
+            gain = min(params.cro_startup_acceleration_months, params.startup(study.phase)) * vot
+            if faster and gain > 0:
+                a = p.variable(f"a[{study.id}]", -gain)
+                p.add(
+                    "startup",
+                    f"CRO start-up in {study.id}",
+                    {a: 1.0, **dict.fromkeys(faster, -1.0)},
+                    upper=0.0,
+                )
+
+    # -- vendor management (provider-years) and coordination (parties per study) -------------
+    def _vendors_and_parties(self) -> None:
+        p, params = self.problem, self.params
+        years: dict[tuple[str, int], int] = {}
+        for study in self.layout.studies:
+            end = study.start.toordinal() + self.durations[study.id] * DAYS_PER_MONTH
+            last = _year_of(end)
+            parties: dict[str, int] = {}
+            for function in FUNCTIONS:
+                for o in self.options.get((study.id, function), []):
+                    if o.holder not in parties:
+                        parties[o.holder] = p.variable(
+                            f"z[{study.id},{o.holder}]",
+                            params.coordination_usd_per_party_month * self.durations[study.id],
+                        )
+                    p.add(
+                        "parties",
+                        f"{o.holder} in {study.id}",
+                        {parties[o.holder]: 1.0, o.variable: -1.0},
+                        lower=0.0,
+                    )
+                    if o.provider is None or params.vendor_management_usd_per_year <= 0:
+                        continue
+                    for year in range(study.start.year, last + 1):
+                        key = (o.provider, year)
+                        if key not in years:
+                            years[key] = p.variable(
+                                f"y[{o.provider},{year}]", params.vendor_management_usd_per_year
+                            )
+                        p.add(
+                            "vendors",
+                            f"{o.provider} active in {year}",
+                            {years[key]: 1.0, o.variable: -1.0},
+                            lower=0.0,
+                        )
+            p.constant -= params.coordination_usd_per_party_month * self.durations[study.id]
+
+    # -- capacity by function and month -------------------------------------------------------
+    def _capacities(self) -> None:
+        origin = self.layout.studies[0]
+        loads: dict[tuple[str, str, int], dict[int, float]] = {}
+        oversight: dict[int, dict[int, float]] = {}
+        cost_per_fte = self.portfolio.sponsor.internal_cost_per_fte_month
+        for study in self.layout.studies:
+            months = self.durations[study.id]
+            first = _month(origin, study)
+            span = range(first, first + max(math.ceil(months), 1))
+            for function in FUNCTIONS:
+                for o in self.options.get((study.id, function), []):
+                    fte = study.effort(function) / months
+                    share = self.params.oversight_share[o.model] * o.fee / cost_per_fte / months
+                    for m in span:
+                        loads.setdefault((o.holder, function, m), {})[o.variable] = fte
+                        if share > 0:
+                            oversight.setdefault(m, {})[o.variable] = share
+        internal = self.portfolio.sponsor.internal
+        for (holder, function, m), row in loads.items():
+            if holder == "sponsor":
+                limit = internal[function].fte  # type: ignore[index]
+                group, who = "in_house_capacity", "in-house"
+            else:
+                capacity = self.portfolio.provider(holder).capacity_fte.get(function)  # type: ignore[call-overload]
+                if capacity is None:
+                    continue
+                limit, group, who = capacity, "provider_capacity", holder
+            self.problem.add(
+                group,
+                f"{function} capacity of {who} in {_label(origin, m)}",
+                row,
+                upper=float(limit),
+                unit="FTE",
+            )
+        if self.settings_oversight():
+            for m, row in oversight.items():
+                self.problem.add(
+                    "oversight",
+                    f"oversight staff in {_label(origin, m)}",
+                    row,
+                    upper=self.portfolio.sponsor.oversight_fte,
+                    unit="FTE",
+                )
+
+    def settings_oversight(self) -> bool:
+        return self.settings.oversight_limit
+
+    # -- number of providers, concentration -----------------------------------------------------
+    def _limits(self) -> None:
+        p, settings = self.problem, self.settings
+        external = [o for opts in self.options.values() for o in opts if o.provider is not None]
+        providers = sorted({str(o.provider) for o in external})
+        if settings.max_providers is not None:
+            used = {name: p.variable(f"u[{name}]") for name in providers}
+            for o in external:
+                p.add(
+                    "max_providers",
+                    f"{o.provider} used",
+                    {used[str(o.provider)]: 1.0, o.variable: -1.0},
+                    lower=0.0,
+                )
+            p.add(
+                "max_providers",
+                "number of providers",
+                dict.fromkeys(used.values(), 1.0),
+                upper=float(settings.max_providers),
+                unit="providers",
+            )
+        if settings.max_share is not None:
+            for name in providers:
+                row = {o.variable: -settings.max_share * o.fee for o in external}
+                for o in external:
+                    if o.provider == name:
+                        row[o.variable] += o.fee
+                p.add("concentration", f"share of spend with {name}", row, upper=0.0, unit="USD")
+
+
+def _year_of(ordinal: float) -> int:
+    import datetime as dt
+
+    return dt.date.fromordinal(int(ordinal)).year
+
+
+def _label(origin: Study, month: int) -> str:
+    year, index = divmod(origin.start.month - 1 + month, 12)
+    return f"{origin.start.year + year}-{index + 1:02d}"
