@@ -19,7 +19,7 @@ from crosource.domain.taxonomy import FUNCTIONS
 from crosource.engine.capability import can_deliver, offers_model, weighted_rate
 from crosource.engine.costing.compiled import Layout, enrollment_months
 from crosource.engine.costing.params import DAYS_PER_MONTH, OPERATIONAL, Params
-from crosource.engine.optimize.problem import Problem
+from crosource.engine.optimize.problem import INF, Problem
 
 Key = tuple[str, str]
 
@@ -59,7 +59,11 @@ def _matches(item: Assignment, study: str, function: str, model: str, provider: 
 
 
 def _options(
-    portfolio: Portfolio, study: Study, function: str, settings: OptimizeSettings
+    portfolio: Portfolio,
+    study: Study,
+    function: str,
+    settings: OptimizeSettings,
+    shares: dict[str, float],
 ) -> list[tuple[str, str | None, float]]:
     found: list[tuple[str, str | None, float]] = []
     own = portfolio.sponsor.internal.get(function)  # type: ignore[call-overload]
@@ -76,11 +80,40 @@ def _options(
         found = [
             o for o in found if any(_matches(i, study.id, function, o[0], o[1]) for i in locks)
         ]
-    return [
+    found = [
         o
         for o in found
         if not any(_matches(i, study.id, function, o[0], o[1]) for i in settings.forbid)
     ]
+    return _undominated(found, study, function, portfolio, shares)
+
+
+def _undominated(
+    found: list[tuple[str, str | None, float]],
+    study: Study,
+    function: str,
+    portfolio: Portfolio,
+    shares: dict[str, float],
+) -> list[tuple[str, str | None, float]]:
+    """Drop an option when the same provider offers another model that costs no more in
+    oversight and gives no less start-up acceleration: it can never be the better choice."""
+    regions = {g for g, n in study.regions.items() if n > 0}
+
+    def rank(model: str, provider: str) -> tuple[bool, float, str]:
+        faster = (
+            function == "site_management"
+            and model in ("fso", "boutique")
+            and regions <= set(portfolio.provider(provider).regions)
+        )
+        return (not faster, shares[model], model)
+
+    by_provider: dict[str | None, list[tuple[str, str | None, float]]] = {}
+    for option in found:
+        by_provider.setdefault(option[1], []).append(option)
+    kept = by_provider.pop(None, [])
+    for provider, options in by_provider.items():
+        kept.append(min(options, key=lambda o: rank(o[0], str(provider))))
+    return kept
 
 
 def _month(origin: Study, study: Study) -> int:
@@ -139,7 +172,7 @@ class Builder:
                     continue
                 made = []
                 for model, provider, rate in _options(
-                    self.portfolio, study, function, self.settings
+                    self.portfolio, study, function, self.settings, self.params.oversight_share
                 ):
                     fee = effort * rate
                     q = 0.0
@@ -186,17 +219,22 @@ class Builder:
                 )
                 if not now or not then:
                     continue
+                holders: dict[str, list[Option]] = {}
                 for option in now:
-                    # w = 1 when this option is chosen and the previous study's holder differs.
+                    holders.setdefault(option.holder, []).append(option)
+                for holder, chosen in holders.items():
+                    # w = 1 when this holder takes over from another: a holder's options share
+                    # its rate, so one variable serves them all.
                     w = p.variable(
-                        f"w[{study.id},{function},{option.holder}]",
-                        params.transition_share * option.fee,
+                        f"w[{study.id},{function},{holder}]",
+                        params.transition_share * chosen[0].fee,
                     )
-                    same = {o.variable: 1.0 for o in then if o.holder == option.holder}
+                    same = {o.variable: 1.0 for o in then if o.holder == holder}
+                    taking = {o.variable: -1.0 for o in chosen}
                     p.add(
                         "transitions",
                         f"{function} changes hands in {study.id}",
-                        {w: 1.0, option.variable: -1.0, **same},
+                        {w: 1.0, **taking, **same},
                         lower=0.0,
                     )
                     if function in OPERATIONAL:
@@ -266,6 +304,8 @@ class Builder:
 
     # -- vendor management (provider-years) and coordination (parties per study) -------------
     def _vendors_and_parties(self) -> None:
+        """z[s,q] ≥ x for every option of holder q in study s; y[p,year] ≥ z[s,p] for every
+        year study s is active: a provider-year is paid once, whatever it serves."""
         p, params = self.problem, self.params
         years: dict[tuple[str, int], int] = {}
         for study in self.layout.studies:
@@ -285,66 +325,86 @@ class Builder:
                         {parties[o.holder]: 1.0, o.variable: -1.0},
                         lower=0.0,
                     )
-                    if o.provider is None or params.vendor_management_usd_per_year <= 0:
+            if params.vendor_management_usd_per_year > 0:
+                for holder, z in parties.items():
+                    if holder == "sponsor":
                         continue
                     for year in range(study.start.year, last + 1):
-                        key = (o.provider, year)
-                        if key not in years:
-                            years[key] = p.variable(
-                                f"y[{o.provider},{year}]", params.vendor_management_usd_per_year
+                        if (holder, year) not in years:
+                            years[(holder, year)] = p.variable(
+                                f"y[{holder},{year}]", params.vendor_management_usd_per_year
                             )
                         p.add(
                             "vendors",
-                            f"{o.provider} active in {year}",
-                            {years[key]: 1.0, o.variable: -1.0},
+                            f"{holder} active in {year}",
+                            {years[(holder, year)]: 1.0, z: -1.0},
                             lower=0.0,
                         )
             p.constant -= params.coordination_usd_per_party_month * self.durations[study.id]
 
     # -- capacity by function and month -------------------------------------------------------
+    def _limit(self, holder: str, function: str) -> float | None:
+        if holder == "sponsor":
+            return float(self.portfolio.sponsor.internal[function].fte)  # type: ignore[index]
+        capacity = self.portfolio.provider(holder).capacity_fte.get(function)  # type: ignore[call-overload]
+        return None if capacity is None else float(capacity)
+
     def _capacities(self) -> None:
+        """Capacity rows only where a limit exists; oversight through one continuous variable
+        per study (its oversight staff), so that monthly rows stay short."""
+        p = self.problem
         origin = self.layout.studies[0]
         loads: dict[tuple[str, str, int], dict[int, float]] = {}
-        oversight: dict[int, dict[int, float]] = {}
+        staff: dict[int, dict[int, float]] = {}
         cost_per_fte = self.portfolio.sponsor.internal_cost_per_fte_month
+        limits: dict[tuple[str, str], float | None] = {}
         for study in self.layout.studies:
             months = self.durations[study.id]
             first = _month(origin, study)
             span = range(first, first + max(math.ceil(months), 1))
+            shares: dict[int, float] = {}
             for function in FUNCTIONS:
+                fte = study.effort(function) / months
                 for o in self.options.get((study.id, function), []):
-                    fte = study.effort(function) / months
                     share = self.params.oversight_share[o.model] * o.fee / cost_per_fte / months
+                    if share > 0:
+                        shares[o.variable] = share
+                    key = (o.holder, function)
+                    if key not in limits:
+                        limits[key] = self._limit(o.holder, function)
+                    if limits[key] is None:
+                        continue
                     for m in span:
                         loads.setdefault((o.holder, function, m), {})[o.variable] = fte
-                        if share > 0:
-                            oversight.setdefault(m, {})[o.variable] = share
-        internal = self.portfolio.sponsor.internal
+            if self.settings.oversight_limit and shares:
+                v = p.variable(f"oversight[{study.id}]", upper=INF, integer=False)
+                p.add(
+                    "oversight_definition",
+                    f"oversight staff of {study.id}",
+                    {v: 1.0, **{k: -c for k, c in shares.items()}},
+                    0.0,
+                    0.0,
+                )
+                for m in span:
+                    staff.setdefault(m, {})[v] = 1.0
         for (holder, function, m), row in loads.items():
-            if holder == "sponsor":
-                limit = internal[function].fte  # type: ignore[index]
-                group, who = "in_house_capacity", "in-house"
-            else:
-                capacity = self.portfolio.provider(holder).capacity_fte.get(function)  # type: ignore[call-overload]
-                if capacity is None:
-                    continue
-                limit, group, who = capacity, "provider_capacity", holder
-            self.problem.add(
+            group = "in_house_capacity" if holder == "sponsor" else "provider_capacity"
+            who = "in-house" if holder == "sponsor" else holder
+            p.add(
                 group,
                 f"{function} capacity of {who} in {_label(origin, m)}",
                 row,
-                upper=float(limit),
+                upper=float(limits[(holder, function)] or 0.0),
                 unit="FTE",
             )
-        if self.settings_oversight():
-            for m, row in oversight.items():
-                self.problem.add(
-                    "oversight",
-                    f"oversight staff in {_label(origin, m)}",
-                    row,
-                    upper=self.portfolio.sponsor.oversight_fte,
-                    unit="FTE",
-                )
+        for m, row in staff.items():
+            p.add(
+                "oversight",
+                f"oversight staff in {_label(origin, m)}",
+                row,
+                upper=self.portfolio.sponsor.oversight_fte,
+                unit="FTE",
+            )
 
     def settings_oversight(self) -> bool:
         return self.settings.oversight_limit

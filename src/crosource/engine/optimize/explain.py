@@ -17,7 +17,7 @@ from crosource.engine.optimize.problem import INF, Problem
 from crosource.engine.optimize.solve import solve
 
 TOLERANCE = 1e-6
-NEVER_RELAXED = ("choice",)
+NEVER_RELAXED = ("choice", "oversight_definition")
 
 
 @dataclass(frozen=True)
