@@ -173,6 +173,9 @@ class OptimizeSettings(Model):
     max_share: Annotated[float, Field(gt=0, le=1)] | None = None
     # Keep the oversight staff the plan needs within sponsor.oversight_fte, month by month.
     oversight_limit: bool = True
+    # For programs whose relationship is strategic, every study uses the same provider for each
+    # function delivered externally.
+    strategic_consistency: bool = False
     locks: list[Assignment] = Field(default_factory=list)
     forbid: list[Assignment] = Field(default_factory=list)
 

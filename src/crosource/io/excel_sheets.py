@@ -182,5 +182,9 @@ OPTIMIZE_FIELDS: dict[str, tuple[Kind, str]] = {
     "max_providers": ("number", "largest number of providers; empty = no limit"),
     "max_share": ("number", "largest share of spend with one provider; empty = no limit"),
     "oversight_limit": ("bool", "TRUE keeps oversight staff within oversight_fte; empty = TRUE"),
+    "strategic_consistency": (
+        "bool",
+        "TRUE: one provider per function across a strategic program's studies; empty = FALSE",
+    ),
 }
 RULE_KINDS = {"lock": "locks", "forbid": "forbid"}

@@ -243,3 +243,34 @@ def test_max_providers_is_a_limit() -> None:
     assert result.plan is not None
     used = {c.provider for c in result.plan.cells.values() if c.provider}
     assert len(used) <= 1
+
+
+def _providers_per_function(portfolio: Portfolio, consistency: bool) -> dict[str, set[str]]:
+    from crosource.engine.optimize.build import Builder
+    from crosource.engine.optimize.solve import solve
+
+    settings = OptimizeSettings(oversight_limit=False, strategic_consistency=consistency)
+    relationships = {("P", p.id): "strategic" for p in portfolio.providers}
+    model = Builder(portfolio, settings, relationships).build()
+    solution = solve(model.problem, gap=0.0)
+    assert solution.has_plan
+    used: dict[str, set[str]] = {}
+    for (_, function), options in model.options.items():
+        for o in options:
+            if solution.values[o.variable] > 0.5 and o.provider is not None:
+                used.setdefault(function, set()).add(o.provider)
+    return used
+
+
+def test_strategic_consistency_keeps_one_provider_per_function() -> None:
+    mattered = 0
+    for seed in range(12):
+        portfolio = random_portfolio(200 + seed, capacities=True)
+        try:
+            free = _providers_per_function(portfolio, consistency=False)
+            bound = _providers_per_function(portfolio, consistency=True)
+        except AssertionError:
+            continue  # the capacities leave no plan, or no consistent one
+        assert all(len(providers) <= 1 for providers in bound.values())
+        mattered += any(len(providers) > 1 for providers in free.values())
+    assert mattered  # some instances switch providers when free to

@@ -11,6 +11,7 @@ across a strategic relationship is left out: the chosen plan is then priced exac
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -158,6 +159,8 @@ class Builder:
         self._vendors_and_parties()
         self._capacities()
         self._limits()
+        if self.settings.strategic_consistency:
+            self._consistency()
         return Model(self.problem, self.options, empty, self.settings, self.durations)
 
     # -- one option per (study, function) ----------------------------------------------------
@@ -409,6 +412,38 @@ class Builder:
     def settings_oversight(self) -> bool:
         return self.settings.oversight_limit
 
+    # -- strategic programs keep one provider per function ----------------------------------
+    def _consistency(self) -> None:
+        """For each strategic program, two studies that both deliver a function externally use
+        the same provider: X[s,f,p] − X[s',f,p] ≤ in_house[s',f] for every pair and provider."""
+        p = self.problem
+        strategic = {
+            program for (program, _), kind in self.relationships.items() if kind == "strategic"
+        }
+        for program in sorted(strategic):
+            studies = [s for s in self.layout.studies if s.program == program]
+            for function in FUNCTIONS:
+                per = [
+                    (s.id, _holder_sums(self.options.get((s.id, function), [])))
+                    for s in studies
+                    if self.options.get((s.id, function))
+                ]
+                for (a, mine), (b, theirs) in itertools.permutations(per, 2):
+                    for holder, row in mine.items():
+                        if holder == "sponsor":
+                            continue
+                        combined = {
+                            **row,
+                            **dict.fromkeys(theirs.get(holder, {}), -1.0),
+                            **dict.fromkeys(theirs.get("sponsor", {}), -1.0),
+                        }
+                        p.add(
+                            "strategic_consistency",
+                            f"{function} with {holder} in {a} and {b} ({program})",
+                            combined,
+                            upper=0.0,
+                        )
+
     # -- number of providers, concentration -----------------------------------------------------
     def _limits(self) -> None:
         p, settings = self.problem, self.settings
@@ -437,6 +472,13 @@ class Builder:
                     if o.provider == name:
                         row[o.variable] += o.fee
                 p.add("concentration", f"share of spend with {name}", row, upper=0.0, unit="USD")
+
+
+def _holder_sums(options: list[Option]) -> dict[str, dict[int, float]]:
+    sums: dict[str, dict[int, float]] = {}
+    for o in options:
+        sums.setdefault(o.holder, {})[o.variable] = 1.0
+    return sums
 
 
 def _year_of(ordinal: float) -> int:
