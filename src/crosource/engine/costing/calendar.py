@@ -58,11 +58,13 @@ def active_years(start_year: np.ndarray, end_year: np.ndarray, mask: np.ndarray)
     base = int(start_year.min())
     ends = end_year.reshape(-1, end_year.shape[-1])
     horizon = int(ends.max()) - base if ends.size else 0
-    kind = np.int32 if horizon < 30 else np.int64  # one bit a year
+    # One bit a year, in the narrowest integer that holds the horizon: less memory to reduce.
+    kind = np.int16 if horizon < 15 else np.int32 if horizon < 31 else np.int64
+    offsets = np.ascontiguousarray((ends - base).astype(kind).T)  # studies first: rows
+    np.clip(offsets, -1, 62, out=offsets)
     first = np.clip(start_year - base, 0, 62).astype(kind)[:, None]
-    last = np.clip(ends.T - base, -1, 62).astype(kind)  # studies first: rows reduce fast
     one = kind(1)
-    spans = ((one << (last + 1)) - 1) & ~((one << first) - 1)
+    spans = ((one << (offsets + one)) - one) & ~((one << first) - one)
     flat = np.zeros((ends.shape[0], providers))
     for p in range(providers):
         mine = np.flatnonzero(mask[p])
