@@ -63,7 +63,7 @@ def active_years(start_year: np.ndarray, end_year: np.ndarray, mask: np.ndarray)
     offsets = np.ascontiguousarray((ends - base).astype(kind).T)  # studies first: rows
     np.clip(offsets, -1, 62, out=offsets)
     first = np.clip(start_year - base, 0, 62).astype(kind)[:, None]
-    one = kind(1)
+    one = np.ones(1, dtype=kind)
     spans = ((one << (offsets + one)) - one) & ~((one << first) - one)
     flat = np.zeros((ends.shape[0], providers))
     for p in range(providers):
