@@ -33,8 +33,7 @@ def end_year(start_ordinal: np.ndarray, months: np.ndarray) -> np.ndarray:
     """The calendar year each study ends in, computed in place (the Monte Carlo's hot path)."""
     days = months * DAYS_PER_MONTH
     days += start_ordinal - _JAN1[0]
-    np.clip(days, 0, len(_YEAR_OF_DAY) - 1, out=days)
-    years: np.ndarray = _YEAR_OF_DAY[days.astype(np.int32)]
+    years: np.ndarray = np.take(_YEAR_OF_DAY, days.astype(np.int32), mode="clip")
     return years
 
 

@@ -71,7 +71,10 @@ class Draws:
             return rates[None, :]
         key = rates.tobytes()
         if key not in self.memo:
-            if self.rate_variants:
+            same = [v for v in self.rate_variants if np.array_equal(rates, v)]
+            if same:
+                self.memo[key] = self._variant(same[0])
+            elif self.rate_variants:
                 base, lowered = (self._variant(v) for v in self.rate_variants)
                 is_base = rates == self.rate_variants[0]
                 is_lowered = (rates == self.rate_variants[1]) & ~is_base
