@@ -49,7 +49,7 @@ class Draws:
     """One chunk of the random numbers every scenario shares."""
 
     n: int
-    effort: np.ndarray | None  # [n, cells] effort multiplier U (mean 1), float32; None: U = 1
+    effort: np.ndarray | None  # [n, cells] exp(σZ), float32 (see `scaled`); None: U = 1
     quality: np.ndarray | None  # [n, cells] uniforms for quality events
     startup: np.ndarray  # [n or 1, studies] start-up as a multiple of its mean
     enrollment: np.ndarray  # [n, studies] months of enrollment
@@ -97,12 +97,11 @@ def draw(
     ua = rng.random((n, studies))
     effort: np.ndarray | None = None
     if sources.effort:
-        # Lognormal with mean 1, in single precision (ample for sampling, and twice as fast),
-        # computed in place.
-        sigma = layout.sigma.astype(np.float32)
-        effort = z.astype(np.float32)
-        effort *= sigma
-        effort -= sigma * sigma / 2
+        # exp(σZ) in single precision (ample for sampling, and twice as fast), written
+        # straight from the double-precision normals; its mean exp(σ²/2) is divided out of the
+        # weights that multiply it (`scaled`), so that U = exp(σZ − σ²/2) has mean 1.
+        effort = np.empty((n, cells), dtype=np.float32)
+        np.multiply(z, layout.sigma, out=effort, casting="unsafe")
         np.exp(effort, out=effort)
     if sources.startup and params.startup_cv > 0:
         k = 1 / params.startup_cv**2
@@ -178,11 +177,17 @@ class Outcome:
     components: dict[str, float]
 
 
+def scaled(layout: Layout, weights: np.ndarray) -> np.ndarray:
+    """Weights for the stored exp(σZ): times exp(−σ²/2), per cell (rows of `weights`)."""
+    factor = np.exp(-(layout.sigma**2) / 2)
+    return (weights * (factor if weights.ndim == 1 else factor[:, None])).astype(np.float32)
+
+
 def _fees(plan: Compiled, d: Draws, weights: np.ndarray) -> np.ndarray:
     """Per draw: Σ_cells U · weights (a single matrix-vector product)."""
     if d.effort is None:
         return np.full(d.n, float(weights.sum()))
-    return (d.effort @ weights.astype(np.float32)).astype(np.float64)
+    return (d.effort @ scaled(plan.layout, weights)).astype(np.float64)
 
 
 def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
@@ -193,8 +198,10 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
         delayed = layout.per_study(plan.quality_p * plan.operational_external)[None, :]
         return _fees(plan, d, rho_coef * plan.quality_p), delayed
     events = d.quality < plan.quality_p32
-    hit = events.astype(np.float64) if d.effort is None else d.effort * events
-    cost = (hit @ rho_coef.astype(hit.dtype)).astype(np.float64)
+    if d.effort is None:
+        cost = events.astype(np.float64) @ rho_coef
+    else:
+        cost = ((d.effort * events) @ scaled(layout, rho_coef)).astype(np.float64)
     # Only operational cells (the first block) delay a study; in-house ones never have events.
     delayed = layout.per_study_operational(events[:, : layout.operational_count])
     return cost, delayed
@@ -215,7 +222,7 @@ def fee_columns(plans: list[Compiled], d: Draws) -> list[np.ndarray]:
     if d.effort is None:
         product = np.broadcast_to(weights.sum(axis=0), (d.n, weights.shape[1]))
     else:
-        product = (d.effort @ weights.astype(np.float32)).astype(np.float64)
+        product = (d.effort @ scaled(plans[0].layout, weights)).astype(np.float64)
     return [product[:, 4 * k : 4 * k + 4] for k in range(len(plans))]
 
 

@@ -160,9 +160,15 @@ class StreamingColumns:
             self.width = 3 * span / self.bins
             self.shift = values.mean(axis=0)
             self.started = True
-        # Bin positions in place: shift, scale, clip to [-1, bins], then +1 and truncate
-        # (0 below the range, bins + 1 above it).
-        scaled = values - self.lo
+        # One centred copy serves the sums, the extremes and the bins (fewer passes).
+        centred = values - self.shift
+        n = values.shape[0]
+        self.total += centred.sum(axis=0) + n * self.shift
+        self.low = np.minimum(self.low, centred.min(axis=0) + self.shift)
+        self.high = np.maximum(self.high, centred.max(axis=0) + self.shift)
+        # Bin positions: scale, clip to [-1, bins], then +1 and truncate (0 below the range,
+        # bins + 1 above it).
+        scaled = centred + (self.shift - self.lo)
         scaled *= 1 / self.width
         np.clip(scaled, -1, self.bins, out=scaled)
         scaled += 1
@@ -170,13 +176,9 @@ class StreamingColumns:
         flat += (np.arange(self.columns) * (self.bins + 2)).astype(np.int32)
         size = self.columns * (self.bins + 2)
         self.counts += np.bincount(flat.ravel(), minlength=size).reshape(self.columns, -1)
-        self.count += values.shape[0]
-        self.total += values.sum(axis=0)
-        centred = values - self.shift
+        self.count += n
         centred *= centred
         self.total_sq += centred.sum(axis=0)
-        self.low = np.minimum(self.low, values.min(axis=0))
-        self.high = np.maximum(self.high, values.max(axis=0))
 
     def __getitem__(self, i: int) -> Streaming:
         series = Streaming(bins=self.bins)
