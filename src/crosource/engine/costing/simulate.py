@@ -180,14 +180,16 @@ class Outcome:
 def scaled(layout: Layout, weights: np.ndarray) -> np.ndarray:
     """Weights for the stored exp(σZ): times exp(−σ²/2), per cell (rows of `weights`)."""
     factor = np.exp(-(layout.sigma**2) / 2)
-    return (weights * (factor if weights.ndim == 1 else factor[:, None])).astype(np.float32)
+    weighted: np.ndarray = weights * (factor if weights.ndim == 1 else factor[:, None])
+    return weighted.astype(np.float32)
 
 
 def _fees(plan: Compiled, d: Draws, weights: np.ndarray) -> np.ndarray:
     """Per draw: Σ_cells U · weights (a single matrix-vector product)."""
     if d.effort is None:
         return np.full(d.n, float(weights.sum()))
-    return (d.effort @ scaled(plan.layout, weights)).astype(np.float64)
+    product: np.ndarray = d.effort @ scaled(plan.layout, weights)
+    return product.astype(np.float64)
 
 
 def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
