@@ -22,7 +22,7 @@ from crosource.engine.costing.result import CASH
 from crosource.engine.costing.streaming import Streaming, StreamingColumns
 
 CHUNK = 4000
-COMPLETION_BINS = 1024  # about 2 days over a typical range of completion dates
+COMPLETION_BINS = 3_000  # of 0.1 months (3 days): completion within 25 years, later at the top
 DIFFERENCE_BINS = 1 << 14
 MAX_POISSON = 40
 FLUSH = 10_000  # draws per update of the streaming summaries
@@ -306,7 +306,7 @@ def simulate(
     layout, params = plans[0].layout, plans[0].params
     stats = [ScenarioStats(p.name) for p in plans]
     for s in stats:
-        s.completion = StreamingColumns(len(layout.studies), COMPLETION_BINS)
+        s.completion = StreamingColumns(len(layout.studies), COMPLETION_BINS, width=0.1)
         s.sums = dict.fromkeys((*CASH, "value_of_time"), 0.0)
     pairs = [PairStats(a.name, b.name) for i, a in enumerate(plans) for b in plans[i + 1 :]]
     chunks = max(1, -(-draws // chunk))

@@ -129,23 +129,18 @@ class Streaming:
 
 
 class StreamingColumns:
-    """One streaming distribution per column of [draws, columns] batches, kept as arrays and
-    updated together; `self[i]` gives column i as a `Streaming`. Bin sums are not kept: these
-    columns give means, spreads and quantiles, not CVaR."""
+    """One streaming distribution per column of [draws, columns] batches of non-negative values
+    (months), in fixed bins of `width` from 0, kept as arrays and updated together; `self[i]`
+    gives column i as a `Streaming`. Means and spreads are exact; quantiles are within one bin;
+    the extremes are those of the occupied bins. Bin sums are not kept (no CVaR)."""
 
-    def __init__(self, columns: int, bins: int) -> None:
-        self.columns, self.bins = columns, bins
-        self.lo = np.zeros(columns)
-        self.width = np.ones(columns)
-        self.started = False
+    def __init__(self, columns: int, bins: int, width: float = 0.05) -> None:
+        self.columns, self.bins, self.width = columns, bins, width
         self.counts = np.zeros((columns, bins + 2))
-        self.sums = np.zeros((columns, bins + 2))
         self.count = 0
         self.total = np.zeros(columns)
         self.total_sq = np.zeros(columns)
-        self.shift = np.zeros(columns)
-        self.low = np.full(columns, np.inf)
-        self.high = np.full(columns, -np.inf)
+        self.shift: np.ndarray | None = None
 
     def add(self, values: np.ndarray) -> None:
         values = np.asarray(values, dtype=float)
@@ -153,41 +148,32 @@ class StreamingColumns:
             return
         if not np.isfinite(values).all():  # a study that never ends: count it at the top
             values = np.where(np.isfinite(values), values, np.finfo(float).max / 4)
-        if not self.started:
-            low, high = values.min(axis=0), values.max(axis=0)
-            span = np.maximum(high - low, np.maximum(np.abs(high) * 1e-6, 1e-9))
-            self.lo = low - span
-            self.width = 3 * span / self.bins
+        if self.shift is None:
             self.shift = values.mean(axis=0)
-            self.started = True
-        # One centred copy serves the sums, the extremes and the bins (fewer passes).
-        centred = values - self.shift
-        n = values.shape[0]
-        self.total += centred.sum(axis=0) + n * self.shift
-        self.low = np.minimum(self.low, centred.min(axis=0) + self.shift)
-        self.high = np.maximum(self.high, centred.max(axis=0) + self.shift)
-        # Bin positions: scale, clip to [-1, bins], then +1 and truncate (0 below the range,
-        # bins + 1 above it).
-        scaled = centred + (self.shift - self.lo)
-        scaled *= 1 / self.width
-        np.clip(scaled, -1, self.bins, out=scaled)
-        scaled += 1
-        flat = scaled.astype(np.int32)
-        flat += (np.arange(self.columns) * (self.bins + 2)).astype(np.int32)
+        # Bin k + 1 holds [k·width, (k+1)·width); 0 and bins + 1 are below and above the range.
+        index = (values * (1 / self.width)).astype(np.int32)
+        np.clip(index, -1, self.bins, out=index)
+        index += np.arange(1, self.columns * (self.bins + 2), self.bins + 2, dtype=np.int32)
         size = self.columns * (self.bins + 2)
-        self.counts += np.bincount(flat.ravel(), minlength=size).reshape(self.columns, -1)
-        self.count += n
+        self.counts += np.bincount(index.ravel(), minlength=size).reshape(self.columns, -1)
+        n = values.shape[0]
+        centred = values - self.shift
+        self.total += centred.sum(axis=0) + n * self.shift
         centred *= centred
         self.total_sq += centred.sum(axis=0)
+        self.count += n
 
     def __getitem__(self, i: int) -> Streaming:
         series = Streaming(bins=self.bins)
-        if self.started:
-            series.edges = self.lo[i] + self.width[i] * np.arange(self.bins + 1)
-            series.counts, series.sums = self.counts[i], self.sums[i]
+        if self.shift is not None:
+            series.edges = self.width * np.arange(self.bins + 1)
+            series.counts = self.counts[i]
+            series.sums = np.zeros(self.bins + 2)
             series.count, series.total = self.count, float(self.total[i])
             series.total_sq, series.shift = float(self.total_sq[i]), float(self.shift[i])
-            series.low, series.high = float(self.low[i]), float(self.high[i])
+            occupied = np.flatnonzero(self.counts[i])
+            series.low = float(self.width * (occupied[0] - 1)) if occupied.size else 0.0
+            series.high = float(self.width * occupied[-1]) if occupied.size else 0.0
         return series
 
     def __iter__(self):  # type: ignore[no-untyped-def]

@@ -52,8 +52,9 @@ class Problem:
         upper: float = INF,
         unit: str = "",
     ) -> None:
-        merged = {k: v for k, v in coefficients.items() if v != 0.0}
-        self.rows.append(Row(group, label, merged, lower, upper, unit))
+        if 0.0 in coefficients.values():
+            coefficients = {k: v for k, v in coefficients.items() if v != 0.0}
+        self.rows.append(Row(group, label, coefficients, lower, upper, unit))
 
     @property
     def groups(self) -> list[str]:
