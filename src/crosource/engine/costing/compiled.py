@@ -114,15 +114,18 @@ class Layout:
 def enrollment_months(patients: np.ndarray, capacity: np.ndarray, window: float) -> np.ndarray:
     """Months from start-up to the last patient, sites activating uniformly over `window`
     months and the study enrolling `capacity` patients a month once all are active."""
+    patients, capacity = np.broadcast_arrays(patients, capacity)
     with np.errstate(divide="ignore", invalid="ignore"):
-        in_window = capacity * window / 2
-        early = np.sqrt(2 * window * patients / capacity)
-        late = window + (patients - in_window) / capacity
-        months = np.where(patients <= in_window, early, late)
-        if window <= 0:
-            months = patients / capacity
-    result: np.ndarray = np.where(capacity > 0, months, np.inf)
-    return result
+        months: np.ndarray = patients / capacity  # enrolled at the full rate
+        if window > 0:
+            # Half the window's capacity is lost to sites not yet active: add half the window,
+            # unless the patients come in before the last site opens (then t = √(2WP/c)).
+            months += window / 2
+            early = patients <= capacity * window / 2
+            if early.any():
+                months[early] = np.sqrt(2 * window * months[early] - window * window)
+        months[~(capacity > 0)] = np.inf
+    return months
 
 
 @dataclass(frozen=True)
