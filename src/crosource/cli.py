@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -62,6 +63,29 @@ def write_output(text: str, out: Path | None) -> None:
     err.print(f"Wrote {out}")
 
 
+def emit(
+    command: str,
+    file: Path,
+    format: Format,
+    out: Path | None,
+    data: Callable[[], Any],
+    html: Callable[[], str],
+    table: Callable[[Console], None],
+) -> None:
+    """Write a result in the chosen format: the JSON envelope, an HTML page, or tables."""
+    if format is Format.json:
+        write_output(envelope(command, str(file), data()), out)
+    elif format is Format.html:
+        write_output(html(), out)
+    elif out is None:
+        table(Console(highlight=False))
+    else:
+        with Path(os.devnull).open("w") as sink:
+            console = Console(record=True, width=160, file=sink)
+            table(console)
+        write_output(console.export_text(), out)
+
+
 @app.command()
 def validate(file: FileArg) -> None:
     """Check a portfolio file and report every problem with its place."""
@@ -107,24 +131,20 @@ def recommend(file: FileArg, format: FormatOpt = Format.table, out: OutOpt = Non
     """Recommend relationship and delivery model per program and per (study, function)."""
     from crosource.engine.recommend.engine import recommend as run
     from crosource.io.portfolio_io import load_portfolio
+    from crosource.report.html import recommendation_html
+    from crosource.report.recommend_table import render
 
     portfolio = load_portfolio(file)
     result = run(portfolio)
-    if format is Format.json:
-        write_output(envelope("recommend", str(file), result.to_json()), out)
-    elif format is Format.html:
-        from crosource.report.html import recommendation_html
-
-        write_output(recommendation_html(portfolio, result), out)
-    else:
-        from crosource.report.recommend_table import render
-
-        if out is None:
-            render(portfolio, result, Console(highlight=False))
-        else:
-            console = Console(record=True, width=160, file=Path(os.devnull).open("w"))  # noqa: SIM115
-            render(portfolio, result, console)
-            write_output(console.export_text(), out)
+    emit(
+        "recommend",
+        file,
+        format,
+        out,
+        result.to_json,
+        lambda: recommendation_html(portfolio, result),
+        lambda console: render(portfolio, result, console),
+    )
 
 
 ScenarioOpt = Annotated[
@@ -185,21 +205,18 @@ def _costing_output(
     format: Format,
     out: Path | None,
 ) -> None:
-    if format is Format.json:
-        write_output(envelope(command, str(file), result), out)
-    elif format is Format.html:
-        from crosource.report.costing_html import costing_html
+    from crosource.report.costing_html import costing_html
+    from crosource.report.costing_table import render_costing
 
-        write_output(costing_html(command, portfolio, result), out)
-    else:
-        from crosource.report.costing_table import render_costing
-
-        if out is None:
-            render_costing(command, result, Console(highlight=False))
-        else:
-            console = Console(record=True, width=160, file=Path(os.devnull).open("w"))  # noqa: SIM115
-            render_costing(command, result, console)
-            write_output(console.export_text(), out)
+    emit(
+        command,
+        file,
+        format,
+        out,
+        lambda: result,
+        lambda: costing_html(command, portfolio, result),
+        lambda console: render_costing(command, result, console),
+    )
 
 
 class Objective(StrEnum):
@@ -262,21 +279,18 @@ def optimize(
         "oversight_limit": oversight_limit,
     }
     portfolio, result = optimize_result(file, overrides, check_draws, seed, err)
-    if format is Format.json:
-        write_output(envelope("optimize", str(file), result), out)
-    elif format is Format.html:
-        from crosource.report.optimize_html import optimize_html
+    from crosource.report.optimize_html import optimize_html
+    from crosource.report.optimize_table import render_optimize
 
-        write_output(optimize_html(portfolio, result), out)
-    else:
-        from crosource.report.optimize_table import render_optimize
-
-        if out is None:
-            render_optimize(result, Console(highlight=False))
-        else:
-            console = Console(record=True, width=160, file=Path(os.devnull).open("w"))  # noqa: SIM115
-            render_optimize(result, console)
-            write_output(console.export_text(), out)
+    emit(
+        "optimize",
+        file,
+        format,
+        out,
+        lambda: result,
+        lambda: optimize_html(portfolio, result),
+        lambda console: render_optimize(result, console),
+    )
 
 
 @app.command()

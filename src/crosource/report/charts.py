@@ -15,6 +15,8 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from crosource.report.labels import COMPONENT_LABELS
+
 Spec = dict[str, Any]
 Values = list[dict[str, Any]]
 
@@ -27,16 +29,6 @@ CASH_COMPONENTS = (
     "quality",
     "amendments",
 )
-COMPONENT_LABELS = {
-    "fees": "Fees",
-    "oversight": "Sponsor oversight",
-    "vendor_management": "Vendor management",
-    "coordination": "Coordination",
-    "transitions": "Transitions",
-    "quality": "Quality events",
-    "amendments": "Amendments",
-    "value_of_time": "Value of time",
-}
 COMPONENT_COLOURS = {
     "fees": "#0b4f8a",
     "oversight": "#5b9bd5",

@@ -10,21 +10,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from crosource import __version__, catalog
 from crosource.domain.portfolio import Portfolio
 from crosource.report import charts
-from crosource.report.charts import CASH_COMPONENTS, COMPONENT_LABELS
+from crosource.report.charts import CASH_COMPONENTS
+from crosource.report.labels import COMPONENT_LABELS
+from crosource.report.templating import environment as _env
 
-_env = Environment(
-    loader=PackageLoader("crosource.report", "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 STATISTICS = (
     ("mean", "Mean"),
     ("p10", "P10"),

@@ -8,16 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-COMPONENT_LABELS = {
-    "fees": "Fees",
-    "oversight": "Sponsor oversight",
-    "vendor_management": "Vendor management",
-    "coordination": "Coordination",
-    "transitions": "Transitions",
-    "quality": "Quality events",
-    "amendments": "Amendments",
-    "value_of_time": "Value of time",
-}
+from crosource.report.labels import COMPONENT_LABELS
 
 
 def money(value: float) -> str:

@@ -5,29 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from crosource import __version__
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.taxonomy import FUNCTIONS
 from crosource.engine.recommend.result import Recommendation
 from crosource.engine.recommend.rules import rule_sets
 from crosource.report import labels
-
-_env = Environment(
-    loader=PackageLoader("crosource.report", "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_env.globals.update(
-    label=labels.model,
-    short=lambda o: labels.MODEL_SHORT.get(o, o),
-    colour=lambda o: labels.MODEL_COLOURS.get(o, "#607d8b"),
-    function_label=labels.function,
-    version=__version__,
-)
+from crosource.report.templating import environment as _env
 
 
 def _basis() -> dict[str, str]:

@@ -13,6 +13,17 @@ MODEL_LABELS = {
     "strategic": "Strategic",
     "tactical": "Tactical",
 }
+# The cost components of cost-model.md, as a sponsor reads them.
+COMPONENT_LABELS = {
+    "fees": "Fees",
+    "oversight": "Sponsor oversight",
+    "vendor_management": "Vendor management",
+    "coordination": "Coordination",
+    "transitions": "Transitions",
+    "quality": "Quality events",
+    "amendments": "Amendments",
+    "value_of_time": "Value of time",
+}
 MODEL_ORDER = ("in_house", "fsp", "fso", "boutique")
 MODEL_SHORT = {"in_house": "IH", "fso": "FSO", "fsp": "FSP", "boutique": "BTQ"}
 MODEL_COLOURS = {

@@ -8,7 +8,7 @@ from typing import Any
 
 from crosource.domain.portfolio import Portfolio
 from crosource.report import charts, labels
-from crosource.report.html import _env
+from crosource.report.templating import environment as _env
 
 
 def _plan_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:

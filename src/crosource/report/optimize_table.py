@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from crosource.report import labels
-from crosource.report.costing_table import COMPONENT_LABELS, money
+from crosource.report.costing_table import money
+from crosource.report.labels import COMPONENT_LABELS
 
 
 def _plan_table(result: dict[str, Any]) -> Table:
