@@ -48,6 +48,18 @@ def atomic_target(directory: FsPath, name: str, suffix: str = "") -> FsPath:
     return tmp
 
 
+def check_size(file: FsPath, limit: int, what: str) -> None:
+    """Refuse, before reading it, a file that cannot be read or is larger than `limit` bytes."""
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise InvalidInput.single(str(file), f"cannot be read ({exc.strerror or exc})") from None
+    if size > limit:
+        raise InvalidInput.single(
+            str(file), f"is {size:,} bytes; the limit for {what} is {limit:,} bytes"
+        )
+
+
 def render_path(path: Path) -> str:
     """A YAML path as a person writes it: `studies[0].demand.clinical_monitoring`."""
     text = ""

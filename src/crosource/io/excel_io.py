@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from crosource.domain.portfolio import Portfolio
 from crosource.io import excel_rows, excel_write
 from crosource.io import excel_sheets as xs
-from crosource.io.errors import InvalidInput, Locator
+from crosource.io.errors import InvalidInput, Locator, check_size
 from crosource.io.excel_cells import is_empty, unescape
 from crosource.io.excel_rows import Problems, Row, Table
 
@@ -68,14 +68,7 @@ def write_template(file: Path) -> None:
 
 def _inspect(file: Path, name: str) -> bool:
     """Refuse what is too big or not a workbook; True if any sheet holds a formula."""
-    try:
-        size = file.stat().st_size
-    except OSError as exc:
-        raise InvalidInput.single(name, f"cannot be read ({exc.strerror or exc})") from None
-    if size > MAX_FILE_BYTES:
-        raise InvalidInput.single(
-            name, f"is {size:,} bytes; the limit for a workbook is {MAX_FILE_BYTES:,} bytes"
-        )
+    check_size(file, MAX_FILE_BYTES, "a workbook")
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()

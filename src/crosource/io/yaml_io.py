@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from crosource.domain.validation import Path
-from crosource.io.errors import InvalidInput, Locator, render_path
+from crosource.io.errors import InvalidInput, Locator, check_size, render_path
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 1_000_000
@@ -36,14 +36,7 @@ _Loader.add_constructor(
 
 def read_text(file: FsPath, max_bytes: int = MAX_BYTES) -> str:
     name = str(file)
-    try:
-        size = file.stat().st_size
-    except OSError as exc:
-        raise InvalidInput.single(name, f"cannot be read ({exc.strerror or exc})") from None
-    if size > max_bytes:
-        raise InvalidInput.single(
-            name, f"is {size:,} bytes; the limit for a portfolio file is {max_bytes:,} bytes"
-        )
+    check_size(file, max_bytes, "a portfolio file")
     try:
         return file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -15,20 +15,13 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
+from crosource.engine.costing.result import CASH
 from crosource.report.labels import COMPONENT_LABELS
 
 Spec = dict[str, Any]
 Values = list[dict[str, Any]]
 
-CASH_COMPONENTS = (
-    "fees",
-    "oversight",
-    "vendor_management",
-    "coordination",
-    "transitions",
-    "quality",
-    "amendments",
-)
+CASH_COMPONENTS = CASH  # the cash components, in the cost model's order
 COMPONENT_COLOURS = {
     "fees": "#0b4f8a",
     "oversight": "#5b9bd5",
