@@ -203,7 +203,7 @@ def _quality(plan: Compiled, d: Draws) -> tuple[np.ndarray, np.ndarray]:
     if d.effort is None:
         cost = events.astype(np.float64) @ rho_coef
     else:
-        cost = ((d.effort * events) @ scaled(layout, rho_coef)).astype(np.float64)
+        cost = ((d.effort * events.view(np.uint8)) @ scaled(layout, rho_coef)).astype(np.float64)
     # Only operational cells (the first block) delay a study; in-house ones never have events.
     delayed = layout.per_study_operational(events[:, : layout.operational_count])
     return cost, delayed
