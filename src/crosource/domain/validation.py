@@ -7,17 +7,18 @@ or an Excel sheet, row and column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.references import check_references
 
 Path = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,24 @@ def validate_portfolio(data: Any) -> tuple[Portfolio | None, list[Problem]]:
     problems.extend(Problem(path, message) for path, message in check_references(data))
     unique = list(dict.fromkeys(problems))
     return (portfolio if not unique else None), unique
+
+
+def validate_model(
+    model: type[M], data: Any, checks: Callable[[Any], list[tuple[Path, str]]] | None = None
+) -> tuple[M | None, list[Problem]]:
+    """Any file model (evaluation, bid grid): the object, or None and every problem."""
+    if not isinstance(data, dict):
+        return None, [Problem((), f"expected a mapping of fields, got {_kind(data)}")]
+    problems: list[Problem] = []
+    result: M | None = None
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_from_pydantic(error) for error in exc.errors())
+    if checks is not None:
+        problems.extend(Problem(path, message) for path, message in checks(data))
+    unique = list(dict.fromkeys(problems))
+    return (result if not unique else None), unique
 
 
 def _kind(value: Any) -> str:
