@@ -23,7 +23,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
 def test_the_example_loads() -> None:
     evaluation = load_evaluation(EXAMPLE)
     assert evaluation.pairwise is not None and len(evaluation.pairwise) == 2
-    assert [a.id for a in evaluation.alternatives][0] == "orphan-bridge"
+    assert evaluation.alternatives[0].id == "orphan-bridge"
 
 
 def test_every_problem_with_its_line(tmp_path: Path) -> None:

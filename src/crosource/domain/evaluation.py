@@ -14,6 +14,7 @@ from crosource.domain.portfolio import Id, Model
 
 Method = Literal["weighted_sum", "topsis", "smaa"]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+METHODS: tuple[Method, ...] = ("weighted_sum", "topsis", "smaa")
 
 
 class Criterion(Model):
@@ -50,7 +51,7 @@ class Evaluation(Model):
     pairwise: list[Evaluator] | None = None
     gates: list[Gate] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(min_length=2)
-    methods: list[Method] = Field(default_factory=lambda: ["weighted_sum", "topsis", "smaa"])
+    methods: list[Method] = Field(default_factory=lambda: list(METHODS))
     smaa: SmaaSettings = Field(default_factory=SmaaSettings)
 
     @property
