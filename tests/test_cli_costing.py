@@ -203,3 +203,24 @@ def test_optimize_table_and_html(fmt: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     assert "optimal" in text and "recommended" in text
+
+
+def test_evaluate_json_contract() -> None:
+    document = run_json("evaluate", str(ROOT / "examples" / "evaluations" / "rare-disease.yaml"))
+    result = document["result"]
+    assert sum(result["weights"].values()) == pytest.approx(1.0)
+    assert result["excluded"] == {"aldergate": ["gcp_inspections"]}
+    assert set(result["consistency"]) >= {"head_of_clinops", "procurement", "group"}
+    for name in ("weighted_sum", "topsis", "smaa"):
+        method = result["methods"][name]
+        assert sorted(method["ranks"].values()) == [1, 2, 3]
+    acceptability = result["methods"]["smaa"]["acceptability"]
+    assert all(sum(row) == pytest.approx(1.0) for row in acceptability.values())
+    assert {s["criterion"] for s in result["sensitivity"]} == set(result["weights"])
+
+
+def test_evaluate_bad_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("criteria: [{id: quality}]\nweights: {quality: 1}\nalternatives: []\n")
+    done = cli("evaluate", str(bad))
+    assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -294,6 +294,39 @@ def optimize(
 
 
 @app.command()
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Evaluation file: .yaml, .yml or .json.")],
+    format: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Score and rank providers: gates, weights (direct or AHP), weighted sum, TOPSIS, SMAA."""
+    from crosource.engine.evaluate.evaluation import run
+    from crosource.io.evaluation_io import load_evaluation
+    from crosource.report.evaluate_table import render_evaluation
+
+    evaluation = load_evaluation(file)
+    try:
+        result = run(evaluation)
+    except ValueError as exc:  # judgments that cannot give weights (out of scale, cut off)
+        raise InvalidInput.single(str(file), str(exc), "pairwise") from None
+    if format is Format.html:
+        raise InvalidInput.single(
+            str(file),
+            "the evaluation's HTML report is not written yet; use --format table or json",
+            "--format",
+        )
+    emit(
+        "evaluate",
+        file,
+        format,
+        out,
+        lambda: result,
+        lambda: "",
+        lambda console: render_evaluation(result, console),
+    )
+
+
+@app.command()
 def assess(
     out: Annotated[Path, typer.Option("--out", "-o", help="Portfolio file to write.")] = Path(
         "portfolio.yaml"

@@ -9,7 +9,7 @@ import pytest
 from crosource.io.errors import InvalidInput
 from crosource.io.evaluation_io import load_evaluation
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "evaluation.yaml"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "evaluations" / "rare-disease.yaml"
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:

@@ -1,0 +1,1 @@
+"""Select partners: criteria, weights, MCDA methods, sensitivity and bids."""
