@@ -224,3 +224,19 @@ def test_evaluate_bad_file_exits_2(tmp_path: Path) -> None:
     bad.write_text("criteria: [{id: quality}]\nweights: {quality: 1}\nalternatives: []\n")
     done = cli("evaluate", str(bad))
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_evaluate_html(tmp_path: Path) -> None:
+    out = tmp_path / "evaluation.html"
+    done = cli(
+        "evaluate",
+        str(ROOT / "examples" / "evaluations" / "rare-disease.yaml"),
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert text.count("<svg") == 3 and "orphan-bridge" in text and "aldergate" in text
+    assert "<script src=" not in text

@@ -309,19 +309,15 @@ def evaluate(
         result = run(evaluation)
     except ValueError as exc:  # judgments that cannot give weights (out of scale, cut off)
         raise InvalidInput.single(str(file), str(exc), "pairwise") from None
-    if format is Format.html:
-        raise InvalidInput.single(
-            str(file),
-            "the evaluation's HTML report is not written yet; use --format table or json",
-            "--format",
-        )
+    from crosource.report.evaluate_html import evaluation_html
+
     emit(
         "evaluate",
         file,
         format,
         out,
         lambda: result,
-        lambda: "",
+        lambda: evaluation_html(f"Provider evaluation: {file.stem}", result),
         lambda console: render_evaluation(result, console),
     )
 
