@@ -21,9 +21,14 @@ demo: install
 	@for example in emerging-biotech midsize-hybrid large-pharma; do \
 	  $(BIN)/crosource recommend examples/$$example.yaml --format html --out $(OUT)/$$example.html || exit 1; \
 	done
+	$(BIN)/crosource simulate examples/midsize-hybrid.yaml --draws 20000 --format html --out $(OUT)/midsize-hybrid-risk.html
+	$(BIN)/crosource optimize examples/midsize-hybrid.yaml --check-draws 5000 --format html --out $(OUT)/midsize-hybrid-optimized.html
+	$(BIN)/crosource evaluate examples/evaluations/rare-disease.yaml --format html --out $(OUT)/rare-disease-evaluation.html
 	$(BIN)/crosource recommend examples/midsize-hybrid.yaml --format table
 	@echo
-	@echo "HTML reports: $(OUT)/emerging-biotech.html $(OUT)/midsize-hybrid.html $(OUT)/large-pharma.html"
+	@echo "HTML reports in $(OUT)/: recommendations (emerging-biotech.html, midsize-hybrid.html,"
+	@echo "large-pharma.html), cost risk (midsize-hybrid-risk.html), the optimized plan"
+	@echo "(midsize-hybrid-optimized.html) and a provider evaluation (rare-disease-evaluation.html)."
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
