@@ -240,3 +240,26 @@ def test_evaluate_html(tmp_path: Path) -> None:
     text = out.read_text()
     assert text.count("<svg") == 3 and "orphan-bridge" in text and "aldergate" in text
     assert "<script src=" not in text
+
+
+def test_bids_json_and_errors() -> None:
+    args = (
+        "bids",
+        str(MIDSIZE),
+        "--study",
+        "CRV-310-201",
+        "--grid",
+        str(ROOT / "examples" / "bids" / "CRV-310-201.csv"),
+    )
+    result = run_json(*args)["result"]
+    assert {b["provider"] for b in result["bids"]} == {"meridian", "tessera", "kestrel"}
+    assert result["cheapest_quote"] == "kestrel" and result["cheapest_normalized"] == "tessera"
+    wrong = cli(
+        "bids",
+        str(MIDSIZE),
+        "--study",
+        "NOPE",
+        "--grid",
+        str(ROOT / "examples" / "bids" / "CRV-310-201.csv"),
+    )
+    assert wrong.returncode == 2 and "has no study 'NOPE'" in wrong.stderr

@@ -323,6 +323,49 @@ def evaluate(
 
 
 @app.command()
+def bids(
+    file: FileArg,
+    study: Annotated[str, typer.Option(help="The study the bids price (its id in FILE).")],
+    grid: Annotated[
+        list[Path], typer.Option(help="A bid grid, CSV or Excel (repeat for several files).")
+    ],
+    format: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Compare bids for a study at the sponsor's own quantities, line by line."""
+    from crosource.engine.evaluate.bids import compare
+    from crosource.io.bids_io import load_bids
+    from crosource.io.portfolio_io import load_portfolio
+    from crosource.report.bids_table import render_bids
+
+    portfolio = load_portfolio(file)
+    found = [s for s in portfolio.studies if s.id == study]
+    if not found:
+        raise InvalidInput.single(
+            str(file),
+            f"has no study {study!r}; it has {', '.join(s.id for s in portfolio.studies)}",
+            "--study",
+        )
+    offers = [bid for path in grid for bid in load_bids(path)]
+    result = compare(portfolio, found[0], offers)
+    if format is Format.html:
+        raise InvalidInput.single(
+            str(file),
+            "the bid comparison has no HTML report yet; use --format table or json",
+            "--format",
+        )
+    emit(
+        "bids",
+        file,
+        format,
+        out,
+        lambda: result,
+        lambda: "",
+        lambda console: render_bids(result, console),
+    )
+
+
+@app.command()
 def assess(
     out: Annotated[Path, typer.Option("--out", "-o", help="Portfolio file to write.")] = Path(
         "portfolio.yaml"

@@ -54,6 +54,20 @@ def read_workbook(file: Path) -> tuple[Any, Locator]:
     return data, locate
 
 
+def read_rows(file: Path, sheet: str | None = None) -> list[tuple[Any, ...]]:
+    """The rows of one sheet (the first when none is named), with the same refusals of hostile
+    files as portfolio workbooks."""
+    name = str(file)
+    _inspect(file, name)
+    with _opened(file, name, data_only=True) as book:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InvalidInput.single(
+                name, f"has no sheet {sheet!r}; it has {', '.join(book.sheetnames)}"
+            )
+        chosen = book[sheet] if sheet is not None else book.worksheets[0]
+        return list(_cells(name, chosen))
+
+
 def write_workbook(portfolio: Portfolio, file: Path) -> None:
     excel_write.save(excel_write.portfolio_rows(portfolio), file)
 

@@ -54,6 +54,10 @@ class Params:
     closeout_months: float
     lost_sales_usd_per_day: float
     likelihood_of_approval: dict[str, float]
+    # The sponsor's baseline for normalising bids (evaluate.md, "Bids").
+    screen_failure_rate: float
+    dropout_rate: float
+    monitoring_visit_interval_months: float
 
     @classmethod
     def of(cls, portfolio: Portfolio) -> Params:
