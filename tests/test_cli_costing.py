@@ -263,3 +263,18 @@ def test_bids_json_and_errors() -> None:
         str(ROOT / "examples" / "bids" / "CRV-310-201.csv"),
     )
     assert wrong.returncode == 2 and "has no study 'NOPE'" in wrong.stderr
+
+
+def test_evaluate_a_portfolio_with_bids() -> None:
+    result = run_json(
+        "evaluate",
+        str(MIDSIZE),
+        "--study",
+        "CRV-310-201",
+        "--grid",
+        str(ROOT / "examples" / "bids" / "CRV-310-201.csv"),
+    )["result"]
+    assert "cost" in result["weights"] and sum(result["weights"].values()) == pytest.approx(1)
+    assert set(result["methods"]["topsis"]["ranks"]) == {"meridian", "tessera", "kestrel"}
+    missing = cli("evaluate", str(MIDSIZE), "--study", "CRV-310-201")
+    assert missing.returncode == 2 and "--grid" in missing.stderr

@@ -295,22 +295,36 @@ def optimize(
 
 @app.command()
 def evaluate(
-    file: Annotated[Path, typer.Argument(help="Evaluation file: .yaml, .yml or .json.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Evaluation file (.yaml, .yml, .json), or a portfolio with --study and --grid."
+        ),
+    ],
+    study: Annotated[
+        str | None, typer.Option(help="With a portfolio: the study whose bids are evaluated.")
+    ] = None,
+    grid: Annotated[
+        list[Path] | None,
+        typer.Option(help="With a portfolio: a bid grid, CSV or Excel (repeat for several)."),
+    ] = None,
     format: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Score and rank providers: gates, weights (direct or AHP), weighted sum, TOPSIS, SMAA."""
     from crosource.engine.evaluate.evaluation import run
     from crosource.io.evaluation_io import load_evaluation
+    from crosource.report.evaluate_html import evaluation_html
     from crosource.report.evaluate_table import render_evaluation
 
-    evaluation = load_evaluation(file)
+    if study is not None or grid:
+        evaluation = _evaluation_from_bids(file, study, grid or [])
+    else:
+        evaluation = load_evaluation(file)
     try:
         result = run(evaluation)
     except ValueError as exc:  # judgments that cannot give weights (out of scale, cut off)
         raise InvalidInput.single(str(file), str(exc), "pairwise") from None
-    from crosource.report.evaluate_html import evaluation_html
-
     emit(
         "evaluate",
         file,
@@ -320,6 +334,26 @@ def evaluate(
         lambda: evaluation_html(f"Provider evaluation: {file.stem}", result),
         lambda console: render_evaluation(result, console),
     )
+
+
+def _evaluation_from_bids(file: Path, study: str | None, grid: list[Path]) -> Any:
+    from crosource.domain.evaluation import Evaluation
+    from crosource.engine.evaluate.bids import compare, evaluation_from_bids
+    from crosource.io.bids_io import load_bids
+    from crosource.io.portfolio_io import load_portfolio
+
+    if study is None or not grid:
+        raise InvalidInput.single(str(file), "evaluating bids needs both --study and --grid")
+    portfolio = load_portfolio(file)
+    found = [s for s in portfolio.studies if s.id == study]
+    if not found:
+        raise InvalidInput.single(str(file), f"has no study {study!r}", "--study")
+    result = compare(portfolio, found[0], [b for path in grid for b in load_bids(path)])
+    if len(result["bids"]) < 2:
+        raise InvalidInput.single(
+            str(file), "an evaluation needs bids from two providers", "--grid"
+        )
+    return Evaluation.model_validate(evaluation_from_bids(portfolio, result))
 
 
 @app.command()

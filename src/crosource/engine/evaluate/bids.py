@@ -184,3 +184,30 @@ def _line_flags(
                 f"{line.unit_price_usd:,.0f} per FTE-month against a rate card of {card:,.0f}"
             )
     return flags
+
+
+def evaluation_from_bids(portfolio: Portfolio, result: dict[str, Any]) -> dict[str, Any]:
+    """An evaluation (as file data) of the providers that bid: their portfolio scores on the
+    criteria every one of them has, plus `cost` from the normalized totals, equally weighted
+    (an assumption: set weights or judgments in an evaluation file to do better)."""
+    bidders = [b["provider"] for b in result["bids"]]
+    known = {p.id: p for p in portfolio.providers}
+    scored = [known[b].scores for b in bidders if b in known]
+    common = (
+        sorted(set.intersection(*(set(s) for s in scored)))
+        if len(scored) == len(bidders) and scored
+        else []
+    )
+    criteria = [*common, "cost"]
+    totals = {b["provider"]: b["normalized_total_usd"] for b in result["bids"]}
+    return {
+        "schema": "crosource/evaluation@1",
+        "criteria": [
+            {"id": c, "direction": "cost" if c == "cost" else "benefit"} for c in criteria
+        ],
+        "weights": dict.fromkeys(criteria, 1.0 / len(criteria)),
+        "alternatives": [
+            {"id": b, "scores": {**{c: known[b].scores[c] for c in common}, "cost": totals[b]}}
+            for b in bidders
+        ],
+    }
