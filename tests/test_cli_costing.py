@@ -278,3 +278,22 @@ def test_evaluate_a_portfolio_with_bids() -> None:
     assert set(result["methods"]["topsis"]["ranks"]) == {"meridian", "tessera", "kestrel"}
     missing = cli("evaluate", str(MIDSIZE), "--study", "CRV-310-201")
     assert missing.returncode == 2 and "--grid" in missing.stderr
+
+
+def test_bids_html(tmp_path: Path) -> None:
+    out = tmp_path / "bids.html"
+    done = cli(
+        "bids",
+        str(MIDSIZE),
+        "--study",
+        "CRV-310-201",
+        "--grid",
+        str(ROOT / "examples" / "bids" / "CRV-310-201.csv"),
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text()
+    assert "<svg" in text and "cheapest quote is kestrel" in text

@@ -382,19 +382,15 @@ def bids(
         )
     offers = [bid for path in grid for bid in load_bids(path)]
     result = compare(portfolio, found[0], offers)
-    if format is Format.html:
-        raise InvalidInput.single(
-            str(file),
-            "the bid comparison has no HTML report yet; use --format table or json",
-            "--format",
-        )
+    from crosource.report.bids_html import bids_html
+
     emit(
         "bids",
         file,
         format,
         out,
         lambda: result,
-        lambda: "",
+        lambda: bids_html(result),
         lambda console: render_bids(result, console),
     )
 

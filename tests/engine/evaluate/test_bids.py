@@ -108,3 +108,31 @@ def test_missing_columns(tmp_path: Path) -> None:
     grid.write_text("provider,line\nA,x\n")
     with pytest.raises(InvalidInput, match="misses the columns"):
         load_bids(grid)
+
+
+def test_excel_grids_read_like_csv(tmp_path: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    source = ROOT / "examples" / "bids" / "CRV-310-201.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with source.open() as handle:
+        for row in csv.reader(handle):
+            sheet.append([_cell(v) for v in row])
+    target = tmp_path / "bids.xlsx"
+    book.save(target)
+    from_csv = {b.provider: b for b in load_bids(source)}
+    from_xlsx = {b.provider: b for b in load_bids(target)}
+    assert from_csv.keys() == from_xlsx.keys()
+    for name, bid in from_csv.items():
+        assert bid.lines == from_xlsx[name].lines
+        assert bid.assumptions == from_xlsx[name].assumptions
+
+
+def _cell(value: str) -> object:
+    try:
+        return float(value)
+    except ValueError:
+        return value or None
