@@ -51,7 +51,7 @@ alternatives:
 def test_weights_and_pairwise_are_exclusive(tmp_path: Path) -> None:
     base = EXAMPLE.read_text()
     both = base.replace("pairwise:", "weights: {quality: 1}\npairwise:", 1)
-    assert any("exactly one" in p for p in problems(tmp_path, both))
+    assert any("exactly one of" in p for p in problems(tmp_path, both))
 
 
 def test_a_single_alternative_is_refused(tmp_path: Path) -> None:
@@ -60,3 +60,28 @@ weights: {quality: 1}
 alternatives: [{id: a, scores: {quality: 3}}]
 """
     assert any("alternatives" in p and "at least 2" in p for p in problems(tmp_path, text))
+
+
+def test_swing_points_need_a_top_criterion(tmp_path: Path) -> None:
+    text = """criteria: [{id: quality}, {id: cost, direction: cost}]
+swing: {quality: 80, cost: 60}
+alternatives:
+  - {id: a, scores: {quality: 3, cost: 100}}
+  - {id: b, scores: {quality: 2, cost: 80}}
+"""
+    assert any("100 points" in p for p in problems(tmp_path, text))
+
+
+def test_swing_weights_are_the_normalised_points(tmp_path: Path) -> None:
+    from crosource.engine.evaluate.evaluation import run
+
+    file = tmp_path / "swing.yaml"
+    file.write_text("""criteria: [{id: quality}, {id: ai_readiness}, {id: cost, direction: cost}]
+swing: {quality: 100, ai_readiness: 40, cost: 60}
+alternatives:
+  - {id: a, scores: {quality: 3, ai_readiness: 2, cost: 100}}
+  - {id: b, scores: {quality: 2, ai_readiness: 4, cost: 80}}
+""")
+    result = run(load_evaluation(file))
+    assert result["weights"] == pytest.approx({"quality": 0.5, "ai_readiness": 0.2, "cost": 0.3})
+    assert result["swing"]["cost"] == {"points": 60.0, "worst": 100.0, "best": 80.0}

@@ -48,6 +48,9 @@ class Evaluation(Model):
     schema_: Literal["crosource/evaluation@1"] = Field("crosource/evaluation@1", alias="schema")
     criteria: list[Criterion] = Field(min_length=1)
     weights: dict[str, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    # Swing weights: 100 points to the criterion whose swing from worst to best matters most,
+    # 0-100 to the others for the importance of their swing relative to it.
+    swing: dict[str, Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]] | None = None
     pairwise: list[Evaluator] | None = None
     gates: list[Gate] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(min_length=2)
@@ -86,17 +89,36 @@ def _checks(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
         if criterion in seen:
             yield ("criteria", i, "id"), f"criterion {criterion!r} is listed twice"
         seen.add(criterion)
-    has_weights, has_pairwise = data.get("weights") is not None, data.get("pairwise") is not None
-    if has_weights == has_pairwise:
-        yield ("weights",), "give either `weights` or `pairwise` judgments, exactly one of them"
-    weights = data.get("weights")
-    if isinstance(weights, dict):
+    given = [k for k in ("weights", "swing", "pairwise") if data.get(k) is not None]
+    if len(given) != 1:
+        yield (
+            ("weights",),
+            (
+                "give exactly one of `weights`, `swing` or `pairwise` judgments"
+                + (f" (the file gives {', '.join(given)})" if given else "")
+            ),
+        )
+    for key_name in ("weights", "swing"):
+        weights = data.get(key_name)
+        if not isinstance(weights, dict):
+            continue
         for key in weights:
             if key not in criteria:
-                yield ("weights", str(key)), f"{key!r} is not one of the file's criteria"
+                yield (key_name, str(key)), f"{key!r} is not one of the file's criteria"
         missing = [c for c in criteria if c not in weights]
         if missing:
-            yield ("weights",), f"no weight for {', '.join(missing)}"
+            yield (
+                (key_name,),
+                f"no {'weight' if key_name == 'weights' else 'points'} for {', '.join(missing)}",
+            )
+    swing = data.get("swing")
+    if (
+        isinstance(swing, dict)
+        and swing
+        and all(isinstance(v, int | float) for v in swing.values())
+        and max(swing.values()) != 100
+    ):
+        yield ("swing",), "give 100 points to the criterion whose swing matters most"
     gates = {str(g.get("id")) for _, g in _items(data, "gates")}
     for i, alternative in _items(data, "alternatives"):
         scores = alternative.get("scores")
@@ -119,8 +141,8 @@ def _checks(data: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
                         ("alternatives", i, "scores", criterion),
                         (f"scores run from 0 to 4, got {scores[criterion]!r}"),
                     )
-        given = alternative.get("gates")
-        if isinstance(given, dict):
-            for key in given:
+        answers = alternative.get("gates")
+        if isinstance(answers, dict):
+            for key in answers:
                 if key not in gates:
                     yield ("alternatives", i, "gates", str(key)), f"unknown gate {key!r}"

@@ -16,8 +16,10 @@ from crosource.engine.evaluate.smaa import smaa
 
 def _weights(evaluation: Evaluation) -> tuple[np.ndarray, dict[str, Any]]:
     criteria = evaluation.criterion_ids
-    if evaluation.weights is not None:
-        raw = np.array([evaluation.weights[c] for c in criteria], dtype=float)
+    direct = evaluation.weights if evaluation.weights is not None else evaluation.swing
+    if direct is not None:
+        # Direct weights are normalised; swing points too (weight = points / their sum).
+        raw = np.array([direct[c] for c in criteria], dtype=float)
         if raw.sum() <= 0:
             raise ValueError("weights: at least one weight must be above 0")
         return raw / raw.sum(), {}
@@ -43,6 +45,17 @@ def _consistency(result: ahp.AhpResult) -> dict[str, Any]:
     return found
 
 
+def kept_or_all(evaluation: Evaluation, excluded: dict[str, list[str]]) -> list[Any]:
+    kept = [a for a in evaluation.alternatives if a.id not in excluded]
+    return kept or list(evaluation.alternatives)
+
+
+def _extreme(alternatives: list[Any], criterion: str, direction: str, best: bool) -> float:
+    values = [float(a.scores[criterion]) for a in alternatives]
+    high = (direction == "benefit") == best
+    return max(values) if high else min(values)
+
+
 def run(evaluation: Evaluation) -> dict[str, Any]:
     """The `result` of `crosource evaluate --format json`."""
     criteria = evaluation.criterion_ids
@@ -54,6 +67,17 @@ def run(evaluation: Evaluation) -> dict[str, Any]:
     }
     kept = [a for a in evaluation.alternatives if a.id not in excluded]
     weights, consistency = _weights(evaluation)
+    swing: dict[str, Any] | None = None
+    if evaluation.swing is not None:  # the swings the points were given for, worst to best
+        rated = kept_or_all(evaluation, excluded)
+        swing = {
+            c.id: {
+                "points": evaluation.swing[c.id],
+                "worst": _extreme(rated, c.id, c.direction, False),
+                "best": _extreme(rated, c.id, c.direction, True),
+            }
+            for c in evaluation.criteria
+        }
     result: dict[str, Any] = {
         "weights": dict(zip(criteria, weights.tolist(), strict=True)),
         "consistency": consistency,
@@ -61,6 +85,8 @@ def run(evaluation: Evaluation) -> dict[str, Any]:
         "methods": {},
         "sensitivity": None,
     }
+    if swing is not None:
+        result["swing"] = swing
     if len(kept) < 2:
         result["note"] = "fewer than two alternatives pass the gates: nothing to rank"
         return result
