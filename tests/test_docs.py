@@ -89,3 +89,9 @@ def test_user_guide_lists_vocabularies_and_questionnaire() -> None:
         "own_investigator_relationships",
     ):
         assert f"sponsor.preferences.{preference}" in text
+
+
+def test_every_gate_of_the_catalog_is_documented() -> None:
+    text = (DOCS / "evaluation.md").read_text()
+    for gate in catalog.ids("gates"):
+        assert f"`{gate}`" in text, gate

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from crosource import catalog
 from crosource.domain.evaluation import Evaluation
 from crosource.engine.evaluate import ahp
 from crosource.engine.evaluate.methods import topsis, weighted_sum
@@ -78,7 +79,12 @@ def run(evaluation: Evaluation) -> dict[str, Any]:
             }
             for c in evaluation.criteria
         }
+    known = catalog.by_id("gates")
     result: dict[str, Any] = {
+        "gates": {
+            g.id: g.description or str(known.get(g.id, {}).get("description", ""))
+            for g in evaluation.gates
+        },
         "weights": dict(zip(criteria, weights.tolist(), strict=True)),
         "consistency": consistency,
         "excluded": excluded,
