@@ -1,0 +1,147 @@
+"""Portfolios in the database: import, read, replace and export, every change validated and audited.
+
+Documents pass through the domain's validation on the way in, so the database never holds a
+portfolio that its file format would refuse, and export writes the same files as the CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crosource.domain.portfolio import Portfolio
+from crosource.domain.validation import validate_portfolio
+from crosource.io.errors import FileProblem, InvalidInput, render_path
+from crosource.io.portfolio_io import load_portfolio, save_portfolio
+from crosource.store.audit import record_change
+from crosource.store.errors import Conflict, NotFound
+from crosource.store.tables import PortfolioRecord
+
+
+def add_portfolio(
+    session: Session,
+    *,
+    workspace_id: int,
+    name: str,
+    portfolio: Portfolio,
+    actor_id: int | None = None,
+) -> PortfolioRecord:
+    taken = select(PortfolioRecord.id).where(
+        PortfolioRecord.workspace_id == workspace_id, PortfolioRecord.name == name
+    )
+    if session.scalar(taken) is not None:
+        raise Conflict(f"this workspace already has a portfolio named {name!r}")
+    record = PortfolioRecord(workspace_id=workspace_id, name=name, document={})
+    _store_document(record, portfolio)
+    session.add(record)
+    session.flush()
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="create",
+        entity="portfolio",
+        entity_id=str(record.id),
+        new={"name": name, "studies": record.studies, "providers": record.providers},
+    )
+    return record
+
+
+def import_portfolio_file(
+    session: Session,
+    *,
+    workspace_id: int,
+    file: Path,
+    name: str | None = None,
+    actor_id: int | None = None,
+) -> PortfolioRecord:
+    """Import a YAML, JSON or Excel file; an invalid one raises with every problem, adds nothing."""
+    portfolio = load_portfolio(file)
+    return add_portfolio(
+        session,
+        workspace_id=workspace_id,
+        name=name or portfolio.sponsor.name,
+        portfolio=portfolio,
+        actor_id=actor_id,
+    )
+
+
+def get_record(session: Session, *, workspace_id: int, portfolio_id: int) -> PortfolioRecord:
+    record = session.get(PortfolioRecord, portfolio_id)
+    # A portfolio of another workspace is reported as absent, so ids reveal nothing across them.
+    if record is None or record.workspace_id != workspace_id:
+        raise NotFound(f"no portfolio {portfolio_id} in this workspace")
+    return record
+
+
+def load(session: Session, *, workspace_id: int, portfolio_id: int) -> Portfolio:
+    record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
+    return document_to_portfolio(record.document, f"portfolio {portfolio_id}")
+
+
+def list_records(
+    session: Session, *, workspace_id: int, limit: int = 100, offset: int = 0
+) -> list[PortfolioRecord]:
+    query = (
+        select(PortfolioRecord)
+        .where(PortfolioRecord.workspace_id == workspace_id)
+        .order_by(PortfolioRecord.name)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
+
+
+def replace_document(
+    session: Session,
+    *,
+    workspace_id: int,
+    portfolio_id: int,
+    document: Any,
+    expected_version: int,
+    actor_id: int | None = None,
+) -> PortfolioRecord:
+    """Replace a portfolio's content; refuse invalid content and edits made on a stale copy."""
+    record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
+    if record.version != expected_version:
+        raise Conflict(
+            f"portfolio {portfolio_id} changed since version {expected_version} "
+            f"(now version {record.version}); reload it and apply the change again"
+        )
+    portfolio = document_to_portfolio(document, f"portfolio {portfolio_id}")
+    old = record.document
+    _store_document(record, portfolio)
+    record.version += 1
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="update",
+        entity="portfolio",
+        entity_id=str(record.id),
+        old=old,
+        new=record.document,
+    )
+    return record
+
+
+def export_portfolio_file(
+    session: Session, *, workspace_id: int, portfolio_id: int, file: Path
+) -> None:
+    save_portfolio(load(session, workspace_id=workspace_id, portfolio_id=portfolio_id), file)
+
+
+def document_to_portfolio(document: Any, name: str) -> Portfolio:
+    portfolio, problems = validate_portfolio(document)
+    if portfolio is None:
+        raise InvalidInput([FileProblem(name, render_path(p.path), p.message) for p in problems])
+    return portfolio
+
+
+def _store_document(record: PortfolioRecord, portfolio: Portfolio) -> None:
+    record.document = portfolio.to_data()
+    record.studies = len(portfolio.studies)
+    record.providers = len(portfolio.providers)
