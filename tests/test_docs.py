@@ -4,6 +4,7 @@ vocabulary id or a question that is not documented fails here."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -46,11 +47,18 @@ def test_every_assumption_is_documented_with_a_source() -> None:
 
 
 def _commands() -> list[tuple[str, list[str]]]:
-    group = typer.main.get_command(app)
+    """Every command by its full name ("user add" for a sub-command) with its long options."""
     found = []
-    for name, command in group.commands.items():  # type: ignore[attr-defined]
-        options = [o for p in command.params for o in p.opts if o.startswith("--")]
-        found.append((name, [o for o in options if o != "--help"]))
+    pending: list[tuple[str, Any]] = [("", typer.main.get_command(app))]
+    while pending:
+        prefix, group = pending.pop()
+        for name, command in group.commands.items():
+            full = f"{prefix}{name}"
+            if hasattr(command, "commands"):
+                pending.append((f"{full} ", command))
+                continue
+            options = [o for p in command.params for o in p.opts if o.startswith("--")]
+            found.append((full, [o for o in options if o != "--help"]))
     return found
 
 

@@ -29,6 +29,12 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def _register_subcommands() -> None:
+    from crosource.cli_users import user_app
+
+    app.add_typer(user_app, name="user")
+
+
 class Format(StrEnum):
     table = "table"
     json = "json"
@@ -408,6 +414,9 @@ def assess(
     portfolio = run_questionnaire(err)
     save_portfolio(portfolio, out)
     err.print(f"Wrote {out}. Next: crosource recommend {out}")
+
+
+_register_subcommands()
 
 
 def main() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosource.store.tables import AuditEvent
+from crosource.store.tables import AuditEvent, Base
+
+Row = TypeVar("Row", bound=Base)
 
 
 def record_change(
@@ -32,6 +34,30 @@ def record_change(
     )
     session.add(event)
     return event
+
+
+def add_created(
+    session: Session,
+    row: Row,
+    *,
+    workspace_id: int | None,
+    actor_id: int | None,
+    entity: str,
+    new: dict[str, Any],
+) -> Row:
+    """Add a new row and its "create" event; the row's id is known on return."""
+    session.add(row)
+    session.flush()
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="create",
+        entity=entity,
+        entity_id=str(row.id),  # type: ignore[attr-defined]
+        new=new,
+    )
+    return row
 
 
 def list_events(

@@ -16,7 +16,7 @@ from crosource.domain.portfolio import Portfolio
 from crosource.domain.validation import validate_portfolio
 from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.portfolio_io import load_portfolio, save_portfolio
-from crosource.store.audit import record_change
+from crosource.store.audit import add_created, record_change
 from crosource.store.errors import Conflict, NotFound
 from crosource.store.tables import PortfolioRecord
 
@@ -36,18 +36,14 @@ def add_portfolio(
         raise Conflict(f"this workspace already has a portfolio named {name!r}")
     record = PortfolioRecord(workspace_id=workspace_id, name=name, document={})
     _store_document(record, portfolio)
-    session.add(record)
-    session.flush()
-    record_change(
+    return add_created(
         session,
+        record,
         workspace_id=workspace_id,
-        user_id=actor_id,
-        action="create",
+        actor_id=actor_id,
         entity="portfolio",
-        entity_id=str(record.id),
         new={"name": name, "studies": record.studies, "providers": record.providers},
     )
-    return record
 
 
 def import_portfolio_file(

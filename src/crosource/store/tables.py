@@ -55,6 +55,19 @@ class Membership(Base):
     provider_id: Mapped[str | None] = mapped_column(String(64))
 
 
+class ApiToken(Base):
+    """A token for scripts, scoped to one membership; only a hash of the secret is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
 class PortfolioRecord(Base):
     __tablename__ = "portfolio"
     __table_args__ = (UniqueConstraint("workspace_id", "name"),)

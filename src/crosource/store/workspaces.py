@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosource.store.audit import record_change
+from crosource.store.audit import add_created
 from crosource.store.errors import Conflict, NotFound
 from crosource.store.tables import Workspace
 
@@ -18,17 +18,15 @@ def create_workspace(session: Session, *, name: str, actor_id: int | None = None
         raise Conflict(f"a workspace named {name!r} already exists")
     workspace = Workspace(name=name)
     session.add(workspace)
-    session.flush()
-    record_change(
+    session.flush()  # the workspace's own id is the event's workspace
+    return add_created(
         session,
+        workspace,
         workspace_id=workspace.id,
-        user_id=actor_id,
-        action="create",
+        actor_id=actor_id,
         entity="workspace",
-        entity_id=str(workspace.id),
         new={"name": name},
     )
-    return workspace
 
 
 def workspace_by_name(session: Session, *, name: str) -> Workspace:
