@@ -103,3 +103,11 @@ def test_every_gate_of_the_catalog_is_documented() -> None:
     text = (DOCS / "evaluation.md").read_text()
     for gate in catalog.ids("gates"):
         assert f"`{gate}`" in text, gate
+
+
+def test_every_web_setting_is_documented() -> None:
+    from crosource.web.settings import Settings
+
+    text = (DOCS / "web.md").read_text()
+    for name in Settings.model_fields:
+        assert f"`CROSOURCE_{name.upper()}`" in text, name

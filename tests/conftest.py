@@ -1,4 +1,4 @@
-"""A fresh, migrated database per test: an SQLite file, and a PostgreSQL schema of its own.
+"""Shared fixtures. A fresh, migrated database per test: an SQLite file, and a PostgreSQL schema.
 
 PostgreSQL is the local server (127.0.0.1:5432, database `test`, or CROSOURCE_TEST_POSTGRES_URL);
 .ci/run starts it. Each test gets a new schema, dropped afterwards, so parallel workers never meet.
@@ -23,37 +23,33 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-def _postgres_engine(schema: str) -> Engine:
+def _admin(statement: str) -> None:
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    admin.dispose()
-    return create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-
-
-def _drop_schema(schema: str) -> None:
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        connection.execute(text(statement))
     admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database: an SQLite file, or a PostgreSQL schema of its own."""
     if request.param == "sqlite":
-        made = make_engine(f"sqlite:///{tmp_path / 'crosource.db'}")
-        upgrade(made)
-        yield made
-        made.dispose()
+        yield f"sqlite:///{tmp_path / 'crosource.db'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    made = _postgres_engine(schema)
+    _admin(f'CREATE SCHEMA "{schema}"')
     try:
-        upgrade(made)
-        yield made
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
-        made.dispose()
-        _drop_schema(schema)
+        _admin(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    made = make_engine(database_url)
+    upgrade(made)
+    yield made
+    made.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,36 @@
+"""Settings of the web application, each read from a CROSOURCE_* environment variable."""
+
+from __future__ import annotations
+
+import secrets
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from crosource.store.db import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CROSOURCE_")
+
+    database_url: str = Field(
+        DEFAULT_URL,
+        description="SQLAlchemy URL of the database; PostgreSQL as postgresql://user@host/db.",
+    )
+    secret_key: str = Field(
+        default_factory=lambda: secrets.token_urlsafe(32),
+        description="Key that signs session cookies. Unset, a random key is made at start-up, "
+        "so sign-ins do not survive a restart; set it on a server.",
+    )
+    https_only: bool = Field(
+        False, description="Mark cookies Secure: set it when the service is behind HTTPS."
+    )
+    login_attempts: int = Field(
+        5, ge=1, description="Failed sign-ins allowed per email within the window (assumption)."
+    )
+    login_window_seconds: int = Field(
+        900, ge=1, description="The window of the sign-in throttle, in seconds (assumption)."
+    )
+    max_upload_bytes: int = Field(
+        10_000_000, ge=1, description="Largest portfolio file accepted for import."
+    )

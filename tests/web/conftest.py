@@ -1,0 +1,58 @@
+"""A running application on a fresh database, with a workspace whose members hold every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crosource.store.users import add_member, create_user
+from crosource.store.workspaces import create_workspace
+from crosource.web.app import create_app
+from crosource.web.settings import Settings
+
+PASSWORD = "a long test passphrase"
+MEMBERS = {
+    "owner@acme.test": ("Acme", "owner", None),
+    "analyst@acme.test": ("Acme", "analyst", None),
+    "viewer@acme.test": ("Acme", "viewer", None),
+    "cro@acme.test": ("Acme", "provider", "PRV-GLOBAL"),
+    "owner@other.test": ("Other", "owner", None),
+}
+
+
+@dataclass
+class World:
+    client: TestClient
+    workspaces: dict[str, int]
+
+    def sign_in(self, email: str) -> str:
+        """Sign in; the CSRF token to send with changes."""
+        answer = self.client.post("/api/v1/session", json={"email": email, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        token = answer.json()["csrf_token"]
+        assert isinstance(token, str)
+        return token
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    app = create_app(Settings(database_url=database_url, secret_key="test-key"))
+    workspaces: dict[str, int] = {}
+    with app.state.sessions() as session:
+        for email, (space, role, provider) in MEMBERS.items():
+            if space not in workspaces:
+                workspaces[space] = create_workspace(session, name=space).id
+            user = create_user(session, email=email, password=PASSWORD)
+            add_member(
+                session,
+                user_id=user.id,
+                workspace_id=workspaces[space],
+                role=role,
+                provider_id=provider,
+            )
+        session.commit()
+    with TestClient(app) as client:
+        yield World(client, workspaces)
