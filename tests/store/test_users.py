@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from crosource.store.audit import list_events
-from crosource.store.errors import Conflict, NotFound
+from crosource.store.errors import Conflict, Invalid, NotFound
 from crosource.store.users import (
     add_member,
     authenticate,
@@ -41,7 +41,7 @@ def test_passwords_are_hashed_with_argon2_and_checked(session: Session) -> None:
 def test_bad_accounts_are_refused(
     session: Session, email: str, password: str, message: str
 ) -> None:
-    with pytest.raises(Conflict, match=message):
+    with pytest.raises(Invalid, match=message):
         create_user(session, email=email, password=password)
 
 
@@ -63,12 +63,12 @@ def test_memberships_roles_and_providers(session: Session) -> None:
     ]
     with pytest.raises(Conflict, match="already a member"):
         add_member(session, user_id=user.id, workspace_id=acme.id, role="viewer")
-    with pytest.raises(Conflict, match="unknown role"):
+    with pytest.raises(Invalid, match="unknown role"):
         add_member(session, user_id=user.id, workspace_id=acme.id, role="admin")
     third = create_workspace(session, name="Third")
-    with pytest.raises(Conflict, match="provider id"):
+    with pytest.raises(Invalid, match="provider id"):
         add_member(session, user_id=user.id, workspace_id=third.id, role="provider")
-    with pytest.raises(Conflict, match="provider id"):
+    with pytest.raises(Invalid, match="provider id"):
         add_member(session, user_id=user.id, workspace_id=third.id, role="viewer", provider_id="P")
     actions = [(e.action, e.entity) for e in list_events(session, workspace_id=acme.id)]
     assert ("create", "membership") in actions

@@ -17,7 +17,7 @@ from crosource.domain.validation import validate_portfolio
 from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.portfolio_io import load_portfolio, save_portfolio
 from crosource.store.audit import add_created, record_change
-from crosource.store.errors import Conflict, NotFound
+from crosource.store.errors import Conflict, NotFound, check_text
 from crosource.store.tables import PortfolioRecord
 
 
@@ -29,6 +29,7 @@ def add_portfolio(
     portfolio: Portfolio,
     actor_id: int | None = None,
 ) -> PortfolioRecord:
+    name = check_text(name, "a portfolio's name", 200)
     taken = select(PortfolioRecord.id).where(
         PortfolioRecord.workspace_id == workspace_id, PortfolioRecord.name == name
     )

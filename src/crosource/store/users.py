@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crosource.store.audit import add_created
-from crosource.store.errors import Conflict, NotFound
+from crosource.store.errors import Conflict, Invalid, NotFound, check_text
 from crosource.store.tables import ROLES, ApiToken, Membership, User, utcnow
 
 # Assumption: 12 characters is the shortest password accepted, after NIST SP 800-63B's advice to
 # favour length over composition rules (it sets 8 as the floor; we ask for more).
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")
 TOKEN_PREFIX = "cst_"
 
 hasher = PasswordHash.recommended()
@@ -29,15 +29,15 @@ _DUMMY_HASH = hasher.hash(secrets.token_hex(16))
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if not EMAIL.match(email) or len(email) > 254:
-        raise Conflict(f"{email!r} is not an email address")
+        raise Invalid(f"{email!r} is not an email address")
     return email
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Conflict(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise Conflict(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+        raise Invalid(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
 
 
 def create_user(session: Session, *, email: str, password: str) -> User:
@@ -52,6 +52,8 @@ def create_user(session: Session, *, email: str, password: str) -> User:
 
 
 def user_by_email(session: Session, *, email: str) -> User | None:
+    if not EMAIL.match(email.strip()):
+        return None  # never a user; and NUL would not even reach PostgreSQL
     return session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
@@ -79,9 +81,9 @@ def add_member(
     actor_id: int | None = None,
 ) -> Membership:
     if role not in ROLES:
-        raise Conflict(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise Invalid(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
     if (role == "provider") != (provider_id is not None):
-        raise Conflict("a provider member needs a provider id, and only a provider member has one")
+        raise Invalid("a provider member needs a provider id, and only a provider member has one")
     existing = membership(session, user_id=user_id, workspace_id=workspace_id)
     if existing is not None:
         raise Conflict(f"the user is already a member of this workspace, as {existing.role}")
@@ -121,6 +123,7 @@ def create_api_token(
     """The token row and its secret, which is shown once and never stored."""
     if membership(session, user_id=user_id, workspace_id=workspace_id) is None:
         raise NotFound("the user is not a member of this workspace")
+    name = check_text(name, "a token's name", 120)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user_id, workspace_id=workspace_id, name=name, secret_hash=_digest(secret)

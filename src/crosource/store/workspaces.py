@@ -6,14 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crosource.store.audit import add_created
-from crosource.store.errors import Conflict, NotFound
+from crosource.store.errors import Conflict, NotFound, check_text
 from crosource.store.tables import Workspace
 
 
 def create_workspace(session: Session, *, name: str, actor_id: int | None = None) -> Workspace:
-    name = name.strip()
-    if not name:
-        raise Conflict("a workspace needs a name")
+    name = check_text(name, "a workspace's name", 120)
     if session.scalar(select(Workspace).where(Workspace.name == name)) is not None:
         raise Conflict(f"a workspace named {name!r} already exists")
     workspace = Workspace(name=name)
@@ -30,6 +28,7 @@ def create_workspace(session: Session, *, name: str, actor_id: int | None = None
 
 
 def workspace_by_name(session: Session, *, name: str) -> Workspace:
+    name = check_text(name, "a workspace's name", 120)
     workspace = session.scalar(select(Workspace).where(Workspace.name == name))
     if workspace is None:
         raise NotFound(f"no workspace named {name!r}")

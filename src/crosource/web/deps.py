@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from crosource.store.tables import Membership, User
@@ -22,6 +22,10 @@ from crosource.store.users import membership, token_membership
 from crosource.web.errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Ids are 32-bit integers in PostgreSQL: larger ones are refused as bad input, not sent to it.
+MAX_ID = 2**31 - 1
+WorkspaceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The workspace's id.")]
+PortfolioId = Annotated[int, Path(ge=1, le=MAX_ID, description="The portfolio's id.")]
 CSRF_HEADER = "X-CSRF-Token"
 
 
@@ -70,7 +74,9 @@ def current_actor(request: Request, session: DbSession) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def workspace_member(workspace_id: int, actor: CurrentActor, session: DbSession) -> Membership:
+def workspace_member(
+    workspace_id: WorkspaceId, actor: CurrentActor, session: DbSession
+) -> Membership:
     if actor.token_member is not None:
         found = actor.token_member if actor.token_member.workspace_id == workspace_id else None
     else:

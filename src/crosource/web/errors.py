@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from crosource.io.errors import InvalidInput
-from crosource.store.errors import Conflict, NotFound
+from crosource.store.errors import Conflict, Invalid, NotFound
 
 
 class ApiError(Exception):
@@ -48,6 +48,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(_: Request, exc: NotFound) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(Invalid)
+    async def invalid_value(_: Request, exc: Invalid) -> JSONResponse:
+        return error_response(422, "invalid_input", str(exc))
 
     @app.exception_handler(Conflict)
     async def conflict(_: Request, exc: Conflict) -> JSONResponse:

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from crosource.io.portfolio_io import EXCEL_SUFFIXES, YAML_SUFFIXES
 from crosource.store import portfolios
-from crosource.web.deps import DbSession, Editor, Reader
+from crosource.web.deps import DbSession, Editor, PortfolioId, Reader
 from crosource.web.errors import ApiError
 from crosource.web.schemas import PortfolioDetail, PortfolioOut, PortfolioPage, PortfolioUpdate
 
@@ -38,7 +38,7 @@ def list_portfolios(
 
 
 @router.get("/{portfolio_id}", response_model=PortfolioDetail)
-def get_portfolio(portfolio_id: int, member: Reader, session: DbSession) -> PortfolioDetail:
+def get_portfolio(portfolio_id: PortfolioId, member: Reader, session: DbSession) -> PortfolioDetail:
     record = portfolios.get_record(
         session, workspace_id=member.workspace_id, portfolio_id=portfolio_id
     )
@@ -77,7 +77,7 @@ async def import_portfolio(
 
 @router.put("/{portfolio_id}", response_model=PortfolioOut)
 def replace_portfolio(
-    portfolio_id: int, body: PortfolioUpdate, member: Editor, session: DbSession
+    portfolio_id: PortfolioId, body: PortfolioUpdate, member: Editor, session: DbSession
 ) -> PortfolioOut:
     record = portfolios.replace_document(
         session,
@@ -93,7 +93,7 @@ def replace_portfolio(
 
 @router.get("/{portfolio_id}/export")
 def export_portfolio(
-    portfolio_id: int,
+    portfolio_id: PortfolioId,
     member: Reader,
     session: DbSession,
     format: Literal["yaml", "xlsx"] = "yaml",
