@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,6 +27,7 @@ MEMBERS = {
 class World:
     client: TestClient
     workspaces: dict[str, int]
+    portfolio_ids: dict[str, int] = field(default_factory=dict)
 
     def sign_in(self, email: str) -> str:
         """Sign in; the CSRF token to send with changes."""

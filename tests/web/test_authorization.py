@@ -1,0 +1,98 @@
+"""The authorization matrix: every API route × every role × own and other workspace.
+
+Each route of the application must appear in ROUTES with the roles allowed to use it; a route
+added without an entry fails here. Refusals are checked exactly (401 anonymous, 404 another
+workspace, 403 a role without the right); allowed roles must get past authorization (their
+answer may still be 4xx for the empty request body, but never 401, 403 or 404).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crosource.store import portfolios
+from crosource.web.app import create_app
+from crosource.web.settings import Settings
+from tests.web.conftest import World
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+READERS = {"owner", "analyst", "viewer"}
+EDITORS = {"owner", "analyst"}
+EVERYONE = {"owner", "analyst", "viewer", "provider"}
+ROLE_EMAILS = {
+    "owner": "owner@acme.test",
+    "analyst": "analyst@acme.test",
+    "viewer": "viewer@acme.test",
+    "provider": "cro@acme.test",
+}
+
+# (method, path) -> roles of the path's workspace allowed; None for routes outside workspaces.
+ROUTES: dict[tuple[str, str], set[str] | None] = {
+    ("POST", "/api/v1/session"): None,
+    ("DELETE", "/api/v1/session"): None,
+    ("GET", "/api/v1/me"): None,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portfolios"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/portfolios"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): READERS,
+    ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
+}
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """Every (method, path) the application serves under /api, from its OpenAPI document."""
+    app = create_app(Settings(database_url="sqlite://", secret_key="listing"))
+    paths = app.openapi()["paths"]
+    return {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        if path.startswith("/api/")
+        for method in operations
+    }
+
+
+def test_every_api_route_is_in_the_matrix() -> None:
+    assert _api_routes() == set(ROUTES)
+
+
+WORKSPACE_ROUTES = [key for key, roles in ROUTES.items() if roles is not None]
+
+
+def _call(world: World, method: str, path: str, workspace: str, csrf: str | None) -> int:
+    portfolio_id = world.portfolio_ids[workspace]
+    url = path.format(workspace_id=world.workspaces[workspace], portfolio_id=portfolio_id)
+    headers = {"X-CSRF-Token": csrf} if csrf else {}
+    return world.client.request(method, url, headers=headers).status_code
+
+
+@pytest.fixture
+def seeded(world: World) -> World:
+    app = world.client.app
+    with app.state.sessions() as session:  # type: ignore[attr-defined]
+        for name, workspace_id in world.workspaces.items():
+            record = portfolios.import_portfolio_file(
+                session, workspace_id=workspace_id, file=EXAMPLES / "emerging-biotech.yaml"
+            )
+            world.portfolio_ids[name] = record.id
+        session.commit()
+    return world
+
+
+def test_matrix(seeded: World) -> None:
+    world = seeded
+    for method, path in WORKSPACE_ROUTES:
+        assert _call(world, method, path, "Acme", None) == 401, (method, path)
+    for role, email in ROLE_EMAILS.items():
+        csrf = world.sign_in(email)
+        for method, path in WORKSPACE_ROUTES:
+            allowed = ROUTES[(method, path)]
+            assert allowed is not None
+            status = _call(world, method, path, "Acme", csrf)
+            if role in allowed:
+                assert status not in {401, 403, 404}, (role, method, path, status)
+            else:
+                assert status == 403, (role, method, path, status)
+            # Another workspace's data looks absent, whatever the role at home.
+            assert _call(world, method, path, "Other", csrf) == 404, (role, method, path)
