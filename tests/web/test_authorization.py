@@ -20,7 +20,6 @@ from tests.web.conftest import World
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 READERS = {"owner", "analyst", "viewer"}
 EDITORS = {"owner", "analyst"}
-EVERYONE = {"owner", "analyst", "viewer", "provider"}
 ROLE_EMAILS = {
     "owner": "owner@acme.test",
     "analyst": "analyst@acme.test",
@@ -38,6 +37,7 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): READERS,
     ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/audit"): {"owner"},
 }
 
 

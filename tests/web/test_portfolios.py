@@ -108,3 +108,26 @@ def test_api_token_needs_no_csrf_and_is_bound_to_its_workspace(world: World) -> 
     assert world.client.get(other, headers=headers).status_code == 404
     bad = {"Authorization": "Bearer cst_forged"}
     assert world.client.get(acme, headers=bad).status_code == 401
+
+
+def test_owner_reads_the_audit_trail_of_an_edit(world: World) -> None:
+    csrf = world.sign_in("owner@acme.test")
+    made = _upload(world, csrf, EXAMPLES / "emerging-biotech.yaml").json()
+    base = f"/api/v1/workspaces/{world.workspaces['Acme']}"
+    document = world.client.get(f"{base}/portfolios/{made['id']}").json()["document"]
+    document["sponsor"]["name"] = "Audited Bio"
+    world.client.put(
+        f"{base}/portfolios/{made['id']}",
+        json={"version": 1, "document": document},
+        headers={"X-CSRF-Token": csrf},
+    )
+    events = world.client.get(f"{base}/audit").json()["items"]
+    latest = events[0]
+    assert (latest["action"], latest["entity"], latest["entity_id"]) == (
+        "update",
+        "portfolio",
+        str(made["id"]),
+    )
+    assert latest["new"]["sponsor"]["name"] == "Audited Bio"
+    assert latest["old"]["sponsor"]["name"] != "Audited Bio"
+    assert latest["user_id"] is not None

@@ -12,7 +12,7 @@ from crosource import __version__
 from crosource.store.db import make_engine, session_factory
 from crosource.store.migrate import upgrade
 from crosource.web.errors import install_handlers
-from crosource.web.routes import portfolios, session
+from crosource.web.routes import audit, portfolios, session
 from crosource.web.settings import Settings
 from crosource.web.throttle import LoginThrottle
 
@@ -50,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     app.include_router(session.router)
     app.include_router(portfolios.router)
+    app.include_router(audit.router)
     return app

@@ -49,3 +49,21 @@ class PortfolioPage(BaseModel):
 class PortfolioUpdate(BaseModel):
     version: int = Field(ge=1, description="The version edited; a newer stored one is a conflict.")
     document: dict[str, Any]
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: datetime
+    user_id: int | None
+    action: str
+    entity: str
+    entity_id: str
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    limit: int
+    offset: int
