@@ -1,11 +1,12 @@
-# The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
+# The README's two commands: `make demo` (the main job: the web application with the example
+# portfolios) and `make test` (the whole suite).
 # Both create the virtual environment on first use from the pinned lock file.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: install demo test lint typecheck lock clean
+.PHONY: install demo reports test lint typecheck lock clean
 
 install: $(VENV)/.installed
 
@@ -17,6 +18,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	touch $@
 
 demo: install
+	$(BIN)/crosource serve --demo
+
+reports: install
 	@mkdir -p $(OUT)
 	@for example in emerging-biotech midsize-hybrid large-pharma; do \
 	  $(BIN)/crosource recommend examples/$$example.yaml --format html --out $(OUT)/$$example.html || exit 1; \

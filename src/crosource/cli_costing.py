@@ -1,4 +1,4 @@
-"""`crosource price` and `crosource simulate`: thin commands over the costing engine."""
+"""`crosource price`, `simulate` and `optimize`: files in, the costing service, a progress bar."""
 
 from __future__ import annotations
 
@@ -12,32 +12,20 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crosource.domain.portfolio import Portfolio
 from crosource.engine.costing.compiled import Compiled
-from crosource.engine.costing.model import compile_scenarios, price_compiled
-from crosource.engine.costing.plans import PlanError
-from crosource.engine.costing.sensitivity import tornado, variance_shares
-from crosource.engine.costing.simulate import Progress as ProgressFn
-from crosource.engine.costing.simulate import simulate
-from crosource.engine.costing.summary import simulation_json
-from crosource.io.errors import FileProblem, InvalidInput
 from crosource.io.portfolio_io import load_located
+from crosource.services import costing
+from crosource.services.costing import Progress as ProgressFn
 
 
 def load_plans(file: Path, scenarios: list[str] | None) -> tuple[Portfolio, list[Compiled]]:
     portfolio, locate = load_located(file)
-    try:
-        return portfolio, compile_scenarios(portfolio, scenarios or None)
-    except PlanError as exc:
-        where = locate(exc.path) if exc.path else "--scenario"
-        raise InvalidInput([FileProblem(str(file), where, exc.message)]) from None
+    plans = costing.compile_plans(portfolio, scenarios, str(file), locate)
+    return portfolio, plans
 
 
 def price_result(file: Path, scenarios: list[str] | None) -> tuple[Portfolio, dict[str, Any]]:
     portfolio, plans = load_plans(file, scenarios)
-    prices = [price_compiled(p, portfolio) for p in plans]
-    return portfolio, {
-        "scenarios": [p.to_json() for p in prices],
-        "assumptions_overridden": dict(portfolio.assumptions),
-    }
+    return portfolio, costing.price(plans, portfolio)
 
 
 @contextmanager
@@ -63,23 +51,17 @@ def simulate_result(
     console: Console,
 ) -> tuple[Portfolio, dict[str, Any]]:
     portfolio, plans = load_plans(file, scenarios)
-    prices = [price_compiled(p, portfolio) for p in plans]
-    label = f"Simulating {len(plans)} scenarios"
-    with progress_bar(console, label) as update:
-        simulation = simulate(plans, draws, seed, progress=update)
-    result = simulation_json(plans, prices, simulation)
-    if sensitivity:
-        with console.status("Sensitivity: tornado and variance shares"):
-            center, bars = tornado(portfolio, plans[0], sensitivity_draws, seed)
-            shares = variance_shares(plans[0], sensitivity_draws, seed)
-        result["sensitivity"] = {
-            "scenario": plans[0].name,
-            "metric": "p50 of cash_tco_usd",
-            "draws": sensitivity_draws,
-            "p50_usd": center,
-            "tornado": [b.to_json() for b in bars],
-            "variance_shares": shares,
-        }
+    with progress_bar(console, f"Simulating {len(plans)} scenarios") as update:
+        result = costing.run_simulation(
+            portfolio,
+            plans,
+            draws=draws,
+            seed=seed,
+            sensitivity=sensitivity,
+            sensitivity_draws=sensitivity_draws,
+            progress=update,
+            stage=lambda text: console.print(text),
+        )
     return portfolio, result
 
 
@@ -87,29 +69,15 @@ def optimize_result(
     file: Path, overrides: dict[str, Any], check_draws: int, seed: int, console: Console
 ) -> tuple[Portfolio, dict[str, Any]]:
     """The optimizer's answer, and its Monte Carlo check against the recommended plan."""
-    from crosource.engine.costing.compiled import Layout, compile_plan
-    from crosource.engine.costing.params import Params
-    from crosource.engine.costing.plans import Planner
-    from crosource.engine.optimize.engine import optimize, settings_of
-
     portfolio, locate = load_located(file)
-    planner = Planner(portfolio)
-    try:
-        with console.status("Optimizing"):
-            result = optimize(portfolio, settings_of(portfolio, **overrides), planner)
-        body = result.to_json()
-        if result.plan is not None and check_draws > 0:
-            params = Params.of(portfolio)
-            layout = Layout.of(portfolio, params)
-            plans = [
-                compile_plan(portfolio, plan, params, layout)
-                for plan in (planner.recommended(), result.plan)
-            ]
-            prices = [price_compiled(p, portfolio) for p in plans]
-            with progress_bar(console, "Checking by Monte Carlo") as update:
-                simulation = simulate(plans, check_draws, seed, progress=update)
-            body["check"] = simulation_json(plans, prices, simulation)
-    except PlanError as exc:
-        where = locate(exc.path) if exc.path else ""
-        raise InvalidInput([FileProblem(str(file), where, exc.message)]) from None
+    with progress_bar(console, "Optimizing, then checking by Monte Carlo") as update:
+        body = costing.run_optimizer(
+            portfolio,
+            overrides,
+            check_draws=check_draws,
+            seed=seed,
+            source=str(file),
+            locate=locate,
+            progress=update,
+        )
     return portfolio, body

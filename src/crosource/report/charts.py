@@ -7,9 +7,11 @@ chart reads the same as the tables beside it.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import altair as alt
@@ -56,12 +58,26 @@ def money(value: float, sym: str = "$", *, signed: bool = False) -> str:
     return f"{sign}{sym}{text}"
 
 
+# Set while a report renders inside the web application: charts become Vega-Lite specs that the
+# page's vega-embed draws (interactive, and no SVG rendering on the server per request).
+EMBED: ContextVar[bool] = ContextVar("embed_charts", default=False)
+
+
+def embedded(spec: Spec) -> str:
+    """A placeholder that the web application's script turns into an interactive chart."""
+    data = html.escape(json.dumps(spec, default=str, separators=(",", ":")), quote=True)
+    return f'<div class="vega-chart" data-spec="{data}"></div>'
+
+
 def svg(spec: Spec) -> str:
-    """Static SVG of a Vega-Lite spec, ready to inline in HTML.
+    """Static SVG of a Vega-Lite spec, ready to inline in HTML (or, inside the web
+    application, the placeholder of an interactive chart).
 
     Ids (clip paths, gradients) get a prefix from the spec's hash: several inline SVGs in one
     document share one id space, and a clash would clip one chart with another's path.
     """
+    if EMBED.get():
+        return embedded(spec)
     text = vlc.vegalite_to_svg(spec)
     text = re.sub(r"^<\?xml[^>]*>\s*", "", text)
     digest = hashlib.sha1(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()

@@ -95,6 +95,69 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    portfolio_id: Mapped[int | None] = mapped_column(ForeignKey("portfolio.id", ondelete="CASCADE"))
+    # What the job does now, and when its runner last said it was alive: a job whose runner
+    # went away (a restarted process) is seen as failed once its heartbeat is old.
+    stage: Mapped[str] = mapped_column(String(200), default="")
+    heartbeat_at: Mapped[datetime | None]
+
+
+class EvaluationRecord(Base):
+    """A provider evaluation: the document of an evaluation file (criteria, weights, scores)."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    document: Mapped[dict[str, Any]]
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Rfp(Base):
+    """A request for proposals: one study of a portfolio, the providers invited to bid on it."""
+
+    __tablename__ = "rfp"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolio.id", ondelete="CASCADE"))
+    study_id: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    invited: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BidRecord(Base):
+    """One provider's answer to an RFP: its bid grid and its questionnaire answers."""
+
+    __tablename__ = "bid"
+    __table_args__ = (UniqueConstraint("rfp_id", "provider_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rfp_id: Mapped[int] = mapped_column(ForeignKey("rfp.id", ondelete="CASCADE"))
+    provider_id: Mapped[str] = mapped_column(String(64))
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    assumptions: Mapped[dict[str, Any]]
+    answers: Mapped[dict[str, Any]]
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Assessment(Base):
+    """The questionnaire as a user fills it in, saved at every step, until it makes a portfolio."""
+
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    answers: Mapped[dict[str, Any]]
+    step: Mapped[int] = mapped_column(default=0)
+    portfolio_id: Mapped[int | None] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class AuditEvent(Base):

@@ -33,3 +33,7 @@ def workspace_by_name(session: Session, *, name: str) -> Workspace:
     if workspace is None:
         raise NotFound(f"no workspace named {name!r}")
     return workspace
+
+
+def find_workspace(session: Session, *, name: str) -> Workspace | None:
+    return session.scalar(select(Workspace).where(Workspace.name == name.strip()))

@@ -34,3 +34,11 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         10_000_000, ge=1, description="Largest portfolio file accepted for import."
     )
+    job_workers: int = Field(
+        1, ge=1, le=16, description="Threads running background analyses in each process."
+    )
+    setup_workspace: str = Field(
+        "Demo",
+        max_length=120,
+        description="The workspace that the first-run setup link makes its account the owner of.",
+    )

@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1: one router per resource."""
+
+from crosource.web.routes import (
+    audit,
+    evaluations,
+    jobs,
+    portal,
+    portfolios,
+    recommend,
+    reports,
+    rfps,
+    session,
+)
+
+MODULES = (session, portfolios, recommend, jobs, reports, evaluations, rfps, portal, audit)

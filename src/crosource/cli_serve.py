@@ -1,0 +1,53 @@
+"""`crosource serve`: the web application on this machine, optionally with the demo workspace."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from crosource.io.errors import InvalidInput
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        bool, typer.Option(help="Load the example portfolios into the workspace 'Demo'.")
+    ] = False,
+) -> None:
+    """Start the web application (database from CROSOURCE_DATABASE_URL, or ./crosource.db)."""
+    import uvicorn
+
+    from crosource.services.demo import examples_folder, load_demo
+    from crosource.web.app import create_app
+    from crosource.web.settings import Settings
+
+    settings = Settings()
+    app = create_app(settings)
+    if demo:
+        examples = examples_folder()
+        if examples is None:
+            raise InvalidInput.single("--demo", "the examples/ folder of a checkout is not found")
+        with app.state.sessions.begin() as session:
+            load_demo(session, name=settings.setup_workspace, examples=examples)
+        err.print(f"Demo workspace {settings.setup_workspace!r}: the example portfolios loaded.")
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    if app.state.setup_token:
+        err.print(
+            f"\n[bold]First run.[/] Open {address}/setup/{app.state.setup_token}\n"
+            f"to create your account (owner of {settings.setup_workspace!r}); the link works once.",
+            markup=True,
+        )
+    else:
+        err.print(f"\nOpen {address}/login and sign in.")
+    err.print(
+        "Add accounts with: crosource user add EMAIL --role owner|analyst|viewer|provider "
+        "--workspace NAME\nStop with Ctrl+C.\n"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,73 @@
+"""What needs a sponsor's attention in a workspace, each item with why and where to act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crosource.store import jobs
+from crosource.store.tables import BidRecord, Job, PortfolioRecord, Rfp, utcnow
+
+RECENT_DAYS = 14  # assumption: failures older than two weeks are no longer news
+
+
+@dataclass(frozen=True)
+class Attention:
+    what: str
+    why: str
+    link: str
+
+
+def attention_items(session: Session, *, workspace_id: int) -> list[Attention]:
+    items: list[Attention] = []
+    base = f"/w/{workspace_id}"
+    since = utcnow() - timedelta(days=RECENT_DAYS)
+    for job in jobs.list_jobs(session, workspace_id=workspace_id, limit=50):
+        created = jobs.as_utc(job.created_at)
+        if job.state == "failed" and created is not None and created >= since:
+            items.append(
+                Attention(
+                    f"{job.kind.capitalize()} run {job.id} failed",
+                    job.error or "no reason recorded",
+                    f"{base}/jobs/{job.id}",
+                )
+            )
+    records = list(
+        session.scalars(select(PortfolioRecord).where(PortfolioRecord.workspace_id == workspace_id))
+    )
+    analysed = set(
+        session.scalars(
+            select(Job.portfolio_id).where(
+                Job.workspace_id == workspace_id, Job.kind == "simulate", Job.state == "done"
+            )
+        )
+    )
+    for record in records:
+        if record.id not in analysed:
+            items.append(
+                Attention(
+                    f"{record.name}: no cost risk yet",
+                    "no Monte Carlo run of its scenarios has finished",
+                    f"{base}/p/{record.id}/scenarios",
+                )
+            )
+    rfps = session.scalars(
+        select(Rfp).where(Rfp.workspace_id == workspace_id, Rfp.status == "open")
+    )
+    for rfp in rfps:
+        received = set(
+            session.scalars(select(BidRecord.provider_id).where(BidRecord.rfp_id == rfp.id))
+        )
+        missing = [p for p in rfp.invited if p not in received]
+        if missing:
+            items.append(
+                Attention(
+                    f"RFP {rfp.title}: {len(missing)} bid(s) awaited",
+                    "not yet received from " + ", ".join(missing),
+                    f"{base}/rfps/{rfp.id}",
+                )
+            )
+    return items

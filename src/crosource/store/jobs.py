@@ -1,0 +1,137 @@
+"""Background jobs in the database: created by a request, run by a worker, read by pages.
+
+A job's runner writes its heartbeat every few seconds; a job still queued or running whose
+heartbeat (or creation) is older than STALE_SECONDS lost its runner (the process stopped) and is
+reported, and stored, as failed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from crosource.store.errors import NotFound
+from crosource.store.tables import Job, utcnow
+
+STALE_SECONDS = 60  # assumption: runners beat every 5 s; twelve missed beats mean it is gone
+ACTIVE = ("queued", "running")
+
+
+def create_job(
+    session: Session,
+    *,
+    workspace_id: int,
+    kind: str,
+    request: dict[str, Any],
+    user_id: int | None,
+    portfolio_id: int | None,
+) -> Job:
+    job = Job(
+        workspace_id=workspace_id,
+        kind=kind,
+        request=request,
+        user_id=user_id,
+        portfolio_id=portfolio_id,
+        state="queued",
+        stage="Waiting to start",
+        heartbeat_at=utcnow(),
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes for timezone-aware columns; they were written in UTC.
+    if moment is not None and moment.tzinfo is None:
+        from datetime import UTC
+
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _expire_if_stale(job: Job, now: datetime) -> None:
+    beat = as_utc(job.heartbeat_at) or as_utc(job.created_at)
+    if job.state in ACTIVE and beat is not None and now - beat > timedelta(seconds=STALE_SECONDS):
+        job.state = "failed"
+        job.error = "interrupted: the process running it stopped; run it again"
+        job.finished_at = now
+
+
+def get_job(session: Session, *, workspace_id: int, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or job.workspace_id != workspace_id:
+        raise NotFound(f"no job {job_id} in this workspace")
+    _expire_if_stale(job, utcnow())
+    return job
+
+
+def list_jobs(
+    session: Session,
+    *,
+    workspace_id: int,
+    portfolio_id: int | None = None,
+    kind: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Job]:
+    query = select(Job).where(Job.workspace_id == workspace_id)
+    if portfolio_id is not None:
+        query = query.where(Job.portfolio_id == portfolio_id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    query = query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
+    jobs = list(session.scalars(query))
+    now = utcnow()
+    for job in jobs:
+        _expire_if_stale(job, now)
+    return jobs
+
+
+def set_running(session: Session, job_id: int) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(state="running", stage="Starting", heartbeat_at=utcnow())
+    )
+
+
+def set_progress(session: Session, job_id: int, *, progress: float, stage: str) -> None:
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == "running")
+        .values(progress=min(max(progress, 0.0), 1.0), stage=stage[:200], heartbeat_at=utcnow())
+    )
+
+
+def beat(session: Session, job_ids: list[int]) -> None:
+    if job_ids:
+        session.execute(update(Job).where(Job.id.in_(job_ids)).values(heartbeat_at=utcnow()))
+
+
+def finish(session: Session, job_id: int, result: dict[str, Any]) -> None:
+    now = utcnow()
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(
+            state="done",
+            progress=1.0,
+            stage="Done",
+            result=result,
+            finished_at=now,
+            heartbeat_at=now,
+        )
+    )
+
+
+def fail(session: Session, job_id: int, error: str) -> None:
+    now = utcnow()
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(state="failed", stage="Failed", error=error[:4000], finished_at=now)
+    )

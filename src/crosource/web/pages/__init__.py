@@ -1,0 +1,15 @@
+"""Server-rendered pages (Jinja2 + HTMX): one module per part of the workflow."""
+
+from crosource.web.pages import (
+    analyses,
+    assess,
+    auth,
+    evaluations,
+    home,
+    portal,
+    portfolios,
+    reports,
+    rfps,
+)
+
+MODULES = (auth, home, portfolios, assess, analyses, reports, evaluations, rfps, portal)

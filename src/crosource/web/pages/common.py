@@ -1,0 +1,188 @@
+"""What every page needs: its templates, who is signed in, their workspace and role, CSRF.
+
+Pages and the JSON API share the signed session cookie. A page that needs a user redirects to the
+sign-in page; a workspace the user does not belong to answers 404, a role without the right 403,
+both as pages. Every form that changes something carries the session's CSRF token (a hidden field,
+or the X-CSRF-Token header that static/app.js adds to HTMX requests).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from crosource import __version__
+from crosource.report import labels
+from crosource.store.tables import Membership, User, Workspace
+from crosource.store.users import membership, memberships_of
+from crosource.web.deps import CSRF_HEADER, MAX_ID, DbSession, csrf_token
+from crosource.web.errors import ApiError
+
+FORM_CSRF = "csrf_token"
+WorkspaceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The workspace's id.")]
+
+
+class SignInNeeded(Exception):
+    """A page asked for by someone not signed in: the handler sends them to sign in."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+templates = Environment(
+    loader=PackageLoader("crosource.web", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.globals.update(
+    version=__version__,
+    model_label=labels.model,
+    function_label=labels.function,
+    colour=lambda o: labels.MODEL_COLOURS.get(o, "#607d8b"),
+)
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    if value is None:
+        return "–"
+    sym = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    if abs(value) >= 1e6:
+        return f"{sym}{value / 1e6:,.1f}M"
+    return f"{sym}{value:,.0f}"
+
+
+templates.filters["money"] = money
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user of a page and, on a workspace's pages, their membership of it."""
+
+    user: User
+    member: Membership | None = None
+    workspace: Workspace | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.member.role if self.member else None
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in ("owner", "analyst")
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == "provider"
+
+
+def signed_in_user(request: Request, session: DbSession) -> User:
+    user_id = request.session.get("user_id")
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise SignInNeeded(target)
+    return user
+
+
+PageUser = Annotated[User, Depends(signed_in_user)]
+
+
+def workspace_viewer(workspace_id: WorkspaceId, user: PageUser, session: DbSession) -> Viewer:
+    member = membership(session, user_id=user.id, workspace_id=workspace_id)
+    workspace = session.get(Workspace, workspace_id)
+    if member is None or workspace is None:
+        raise ApiError(404, "not_found", f"no workspace {workspace_id}")
+    return Viewer(user, member, workspace)
+
+
+def viewer_in(*roles: str) -> Callable[[Viewer], Viewer]:
+    def check(viewer: Annotated[Viewer, Depends(workspace_viewer)]) -> Viewer:
+        if viewer.role not in roles:
+            raise ApiError(403, "forbidden", f"the {viewer.role} role cannot see this page")
+        return viewer
+
+    return check
+
+
+SponsorReader = Annotated[Viewer, Depends(viewer_in("owner", "analyst", "viewer"))]
+SponsorEditor = Annotated[Viewer, Depends(viewer_in("owner", "analyst"))]
+Owner = Annotated[Viewer, Depends(viewer_in("owner"))]
+ProviderViewer = Annotated[Viewer, Depends(viewer_in("provider"))]
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse a state-changing page request without the session's CSRF token."""
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent:
+        form = await request.form()
+        value = form.get(FORM_CSRF)
+        sent = value if isinstance(value, str) else ""
+    expected = request.session.get("csrf")
+    if not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
+        raise ApiError(403, "csrf", "this form has expired; reload the page and try again")
+
+
+Csrf = Depends(check_csrf)
+
+
+def flash(request: Request, message: str, kind: str = "ok") -> None:
+    """A message shown once, on the next page the user sees."""
+    messages = request.session.get("flash")
+    items = messages if isinstance(messages, list) else []
+    request.session["flash"] = [*items[-4:], [kind, message]]
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    viewer: Viewer | None = None,
+    status: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page of the application: the template in the layout, with the navigation it needs."""
+    messages = request.session.pop("flash", []) if "user_id" in request.session else []
+    html = templates.get_template(template).render(
+        request=request,
+        viewer=viewer,
+        csrf=csrf_token(request) if "user_id" in request.session else "",
+        messages=messages if isinstance(messages, list) else [],
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def workspaces_of(session: DbSession, user: User) -> list[tuple[Membership, Workspace]]:
+    found = []
+    for member in memberships_of(session, user_id=user.id):
+        workspace = session.get(Workspace, member.workspace_id)
+        if workspace is not None:
+            found.append((member, workspace))
+    return found
+
+
+def sign_in_url(target: str) -> str:
+    return "/login?next=" + quote(target, safe="/")
+
+
+def safe_next(target: str | None) -> str:
+    """Only paths of this site are followed after sign-in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def markup(html: str) -> Markup:
+    return Markup(html)

@@ -1,0 +1,7 @@
+"""API: portal (being built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}", tags=["portal"])
