@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,6 +29,8 @@ class World:
     client: TestClient
     workspaces: dict[str, int]
     portfolio_ids: dict[str, int] = field(default_factory=dict)
+    # Per workspace name: the ids of one of everything in it (tests/web/seed.py).
+    ids: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def sign_in(self, email: str) -> str:
         """Sign in; the CSRF token to send with changes."""
@@ -57,3 +60,17 @@ def world(database_url: str) -> Iterator[World]:
         session.commit()
     with TestClient(app) as client:
         yield World(client, workspaces)
+
+
+@pytest.fixture
+def seeded(world: World) -> World:
+    """The world with one of everything in each workspace."""
+    from tests.web.seed import seed_workspace
+
+    app: Any = world.client.app
+    with app.state.sessions() as session:
+        for name, workspace_id in world.workspaces.items():
+            world.ids[name] = seed_workspace(session, workspace_id=workspace_id)
+            world.portfolio_ids[name] = world.ids[name]["portfolio_id"]
+        session.commit()
+    return world

@@ -8,16 +8,10 @@ answer may still be 4xx for the empty request body, but never 401, 403 or 404).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from crosource.store import portfolios
 from crosource.web.app import create_app
 from crosource.web.settings import Settings
 from tests.web.conftest import World
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 READERS = {"owner", "analyst", "viewer"}
 EDITORS = {"owner", "analyst"}
 ROLE_EMAILS = {
@@ -61,23 +55,9 @@ WORKSPACE_ROUTES = [key for key, roles in ROUTES.items() if roles is not None]
 
 
 def _call(world: World, method: str, path: str, workspace: str, csrf: str | None) -> int:
-    portfolio_id = world.portfolio_ids[workspace]
-    url = path.format(workspace_id=world.workspaces[workspace], portfolio_id=portfolio_id)
+    url = path.format(**world.ids[workspace])
     headers = {"X-CSRF-Token": csrf} if csrf else {}
     return world.client.request(method, url, headers=headers).status_code
-
-
-@pytest.fixture
-def seeded(world: World) -> World:
-    app = world.client.app
-    with app.state.sessions() as session:  # type: ignore[attr-defined]
-        for name, workspace_id in world.workspaces.items():
-            record = portfolios.import_portfolio_file(
-                session, workspace_id=workspace_id, file=EXAMPLES / "emerging-biotech.yaml"
-            )
-            world.portfolio_ids[name] = record.id
-        session.commit()
-    return world
 
 
 def test_matrix(seeded: World) -> None:
