@@ -1,0 +1,54 @@
+"""The workflow a new user follows after `make demo`, in a real browser.
+
+Open the setup link that the server prints, create the account, and go through the work: the
+portfolio, its recommendation, scenarios with their Monte Carlo risk, the optimizer, provider
+evaluation, RFPs and bids, the provider portal, and the PDF report. Each page is kept as a
+screenshot (out/screenshots/) so that a person can look at it.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Live, shoot
+
+EMAIL = "new.user@example.com"
+PASSWORD = "a long passphrase for e2e"
+MIDSIZE = "Corvane"
+
+
+def _first_run(page: Page, live: Live, tag: str) -> None:
+    page.goto(f"{live.url}/")
+    expect(page).to_have_url(f"{live.url}/login?next=/")
+    shoot(page, f"{tag}-01-login")
+    page.goto(f"{live.url}/setup/{live.setup_token}")
+    expect(page.get_by_role("heading", name="Create the first account")).to_be_visible()
+    shoot(page, f"{tag}-02-setup")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", name="Demo")).to_be_visible()
+    shoot(page, f"{tag}-03-home")
+
+
+def test_a_new_user_signs_up_and_sees_the_demo(page: Page, live: Live, database_url: str) -> None:
+    tag = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    _first_run(page, live, tag)
+    # The three example portfolios are on the home page.
+    for name in ("Halcyon", "Aurelian", MIDSIZE):
+        expect(page.get_by_role("link", name=name, exact=False).first).to_be_visible()
+    # The setup link works only once.
+    page.goto(f"{live.url}/setup/{live.setup_token}")
+    expect(page.get_by_text("not valid")).to_be_visible()
+    # Sign out and in again with the new account.
+    page.goto(f"{live.url}/")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(f"{live.url}/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Unknown email or wrong password")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Demo")).to_be_visible()
