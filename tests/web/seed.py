@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from crosource.store import jobs, portfolios
+from crosource.store.users import add_member, create_api_token, create_user
+from tests.web.seed_evaluate import seed_evaluate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -29,5 +31,18 @@ def seed_workspace(session: Session, *, workspace_id: int) -> dict[str, int]:
         portfolio_id=record.id,
     )
     jobs.finish(session, job.id, {"scenarios": []})
+    # A member of its own, with a token, for the member and token pages to act on.
+    extra = create_user(
+        session, email=f"extra{workspace_id}@seed.test", password="seed password 123"
+    )
+    member = add_member(session, user_id=extra.id, workspace_id=workspace_id, role="viewer")
+    token, _ = create_api_token(session, user_id=extra.id, workspace_id=workspace_id, name="seed")
     session.flush()
-    return {"workspace_id": workspace_id, "portfolio_id": record.id, "job_id": job.id}
+    return {
+        "workspace_id": workspace_id,
+        "portfolio_id": record.id,
+        "job_id": job.id,
+        "member_id": member.id,
+        "token_id": token.id,
+        **seed_evaluate(session, workspace_id=workspace_id, portfolio_id=record.id),
+    }

@@ -30,6 +30,15 @@ PAGES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/static/vega-bundle.js"): None,
     # the home page sends a provider on to its portal (303), everyone else sees it
     ("GET", "/w/{workspace_id}"): EVERY_ROLE,
+    # the workspace's own pages: audit trail and members for owners, API tokens for everyone
+    ("GET", "/w/{workspace_id}/audit"): {"owner"},
+    ("GET", "/w/{workspace_id}/members"): {"owner"},
+    ("POST", "/w/{workspace_id}/members"): {"owner"},
+    ("POST", "/w/{workspace_id}/members/{member_id}/role"): {"owner"},
+    ("POST", "/w/{workspace_id}/members/{member_id}/remove"): {"owner"},
+    ("GET", "/w/{workspace_id}/tokens"): EVERY_ROLE,
+    ("POST", "/w/{workspace_id}/tokens"): EVERY_ROLE,
+    ("POST", "/w/{workspace_id}/tokens/{token_id}/revoke"): EVERY_ROLE,
 }
 
 

@@ -10,6 +10,18 @@ from crosource.web.pages import (
     portfolios,
     reports,
     rfps,
+    workspace,
 )
 
-MODULES = (auth, home, portfolios, assess, analyses, reports, evaluations, rfps, portal)
+MODULES = (
+    auth,
+    home,
+    workspace,
+    portfolios,
+    assess,
+    analyses,
+    reports,
+    evaluations,
+    rfps,
+    portal,
+)

@@ -15,7 +15,7 @@ from crosource.store.workspaces import create_workspace, find_workspace
 from crosource.web.deps import DbSession, csrf_token
 from crosource.web.errors import ApiError
 from crosource.web.pages.common import (
-    Csrf,
+    LoginCsrf,
     PageUser,
     Viewer,
     render,
@@ -41,7 +41,7 @@ def login_page(request: Request, next: str = "/") -> Response:
     )
 
 
-@router.post("/login", dependencies=[Csrf])
+@router.post("/login", dependencies=[LoginCsrf])
 def login(
     request: Request,
     session: DbSession,
@@ -79,7 +79,7 @@ def login(
     return RedirectResponse(safe_next(next), status_code=303)
 
 
-@router.post("/logout", dependencies=[Csrf])
+@router.post("/logout", dependencies=[LoginCsrf])
 def logout(request: Request) -> Response:
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
@@ -115,7 +115,7 @@ def setup_page(request: Request, token: str) -> Response:
     )
 
 
-@router.post("/setup/{token}", dependencies=[Csrf])
+@router.post("/setup/{token}", dependencies=[LoginCsrf])
 def setup(
     request: Request, token: str, session: DbSession, email: Text, password: Text, again: Text
 ) -> Response:

@@ -121,7 +121,7 @@ Owner = Annotated[Viewer, Depends(viewer_in("owner"))]
 ProviderViewer = Annotated[Viewer, Depends(viewer_in("provider"))]
 
 
-async def check_csrf(request: Request) -> None:
+async def check_login_csrf(request: Request) -> None:
     """Refuse a state-changing page request without the session's CSRF token."""
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
@@ -133,7 +133,16 @@ async def check_csrf(request: Request) -> None:
         raise ApiError(403, "csrf", "this form has expired; reload the page and try again")
 
 
+async def check_csrf(request: Request) -> None:
+    """The CSRF check of a signed-in user's form: someone not signed in is sent to sign in
+    first (their session has no token yet, so the check itself could only refuse them)."""
+    if not isinstance(request.session.get("user_id"), int):
+        raise SignInNeeded("/")
+    await check_login_csrf(request)
+
+
 Csrf = Depends(check_csrf)
+LoginCsrf = Depends(check_login_csrf)
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:

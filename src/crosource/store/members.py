@@ -1,0 +1,167 @@
+"""A workspace's members as its owners manage them, and each member's API tokens; all audited."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crosource.store.audit import record_change
+from crosource.store.errors import Conflict, Invalid, NotFound
+from crosource.store.tables import ROLES, ApiToken, Membership, User, utcnow
+from crosource.store.users import (
+    add_member,
+    check_password,
+    create_api_token,
+    create_user,
+    user_by_email,
+)
+
+
+def list_members(session: Session, *, workspace_id: int) -> list[tuple[Membership, User]]:
+    query = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(User.email)
+    )
+    return [(m, u) for m, u in session.execute(query).all()]
+
+
+def invite(
+    session: Session,
+    *,
+    workspace_id: int,
+    email: str,
+    role: str,
+    provider_id: str | None,
+    password: str | None,
+    actor_id: int,
+) -> Membership:
+    """Add a user to the workspace; a new user needs the first password the owner gives them."""
+    user = user_by_email(session, email=email)
+    if user is None:
+        if not password:
+            raise Invalid(f"{email.strip()} has no account yet: give a first password for it")
+        check_password(password)
+        user = create_user(session, email=email, password=password)
+    return add_member(
+        session,
+        user_id=user.id,
+        workspace_id=workspace_id,
+        role=role,
+        provider_id=provider_id or None,
+        actor_id=actor_id,
+    )
+
+
+def _member(session: Session, *, workspace_id: int, member_id: int) -> Membership:
+    member = session.get(Membership, member_id)
+    if member is None or member.workspace_id != workspace_id:
+        raise NotFound(f"no member {member_id} in this workspace")
+    return member
+
+
+def _owners(session: Session, workspace_id: int) -> int:
+    query = select(func.count()).where(
+        Membership.workspace_id == workspace_id, Membership.role == "owner"
+    )
+    return int(session.scalar(query) or 0)
+
+
+def change_role(
+    session: Session,
+    *,
+    workspace_id: int,
+    member_id: int,
+    role: str,
+    provider_id: str | None,
+    actor_id: int,
+) -> Membership:
+    if role not in ROLES:
+        raise Invalid(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+    provider_id = provider_id or None
+    if (role == "provider") != (provider_id is not None):
+        raise Invalid("a provider member needs a provider id, and only a provider member has one")
+    member = _member(session, workspace_id=workspace_id, member_id=member_id)
+    if member.role == "owner" and role != "owner" and _owners(session, workspace_id) == 1:
+        raise Conflict("this is the workspace's last owner; make another owner first")
+    old = {"role": member.role, "provider_id": member.provider_id}
+    member.role, member.provider_id = role, provider_id
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="update",
+        entity="membership",
+        entity_id=str(member.id),
+        old=old,
+        new={"role": role, "provider_id": provider_id},
+    )
+    return member
+
+
+def remove_member(session: Session, *, workspace_id: int, member_id: int, actor_id: int) -> None:
+    member = _member(session, workspace_id=workspace_id, member_id=member_id)
+    if member.role == "owner" and _owners(session, workspace_id) == 1:
+        raise Conflict("this is the workspace's last owner; make another owner first")
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="delete",
+        entity="membership",
+        entity_id=str(member.id),
+        old={"user_id": member.user_id, "role": member.role, "provider_id": member.provider_id},
+    )
+    # A removed member's tokens for this workspace stop working with the membership.
+    for token in session.scalars(
+        select(ApiToken).where(
+            ApiToken.user_id == member.user_id,
+            ApiToken.workspace_id == workspace_id,
+            ApiToken.revoked_at.is_(None),
+        )
+    ):
+        token.revoked_at = utcnow()
+    session.delete(member)
+
+
+def list_tokens(session: Session, *, user_id: int, workspace_id: int) -> list[ApiToken]:
+    query = (
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.workspace_id == workspace_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def issue_token(
+    session: Session, *, user_id: int, workspace_id: int, name: str
+) -> tuple[ApiToken, str]:
+    token, secret = create_api_token(session, user_id=user_id, workspace_id=workspace_id, name=name)
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=user_id,
+        action="create",
+        entity="api_token",
+        entity_id=str(token.id),
+        new={"name": token.name},
+    )
+    return token, secret
+
+
+def revoke_token(session: Session, *, user_id: int, workspace_id: int, token_id: int) -> None:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id or token.workspace_id != workspace_id:
+        raise NotFound(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_change(
+            session,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            action="revoke",
+            entity="api_token",
+            entity_id=str(token.id),
+            old={"name": token.name},
+        )
