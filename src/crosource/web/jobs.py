@@ -31,10 +31,15 @@ class JobRunner:
         self.running: set[int] = set()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.beater = threading.Thread(target=self._beat, name="crosource-beat", daemon=True)
-        self.beater.start()
+        self.beater: threading.Thread | None = None
 
     def submit(self, job_id: int) -> None:
+        with self.lock:
+            if self.beater is None:  # started with the first job: idle apps run no thread
+                self.beater = threading.Thread(
+                    target=self._beat, name="crosource-beat", daemon=True
+                )
+                self.beater.start()
         self.pool.submit(self._run, job_id)
 
     def shutdown(self) -> None:
@@ -45,6 +50,8 @@ class JobRunner:
         while not self.stopping.wait(BEAT_SECONDS):
             with self.lock:
                 ids = list(self.running)
+            if not ids:
+                continue
             try:
                 with self.sessions.begin() as session:
                     jobs.beat(session, ids)
