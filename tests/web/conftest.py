@@ -19,7 +19,7 @@ MEMBERS = {
     "owner@acme.test": ("Acme", "owner", None),
     "analyst@acme.test": ("Acme", "analyst", None),
     "viewer@acme.test": ("Acme", "viewer", None),
-    "cro@acme.test": ("Acme", "provider", "PRV-GLOBAL"),
+    "cro@acme.test": ("Acme", "provider", "meridian"),
     "owner@other.test": ("Other", "owner", None),
 }
 

@@ -14,6 +14,7 @@ from tests.web.conftest import World
 
 READERS = {"owner", "analyst", "viewer"}
 EDITORS = {"owner", "analyst"}
+PROVIDER = {"provider"}
 ROLE_EMAILS = {
     "owner": "owner@acme.test",
     "analyst": "analyst@acme.test",
@@ -32,6 +33,26 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/audit"): {"owner"},
+    # part C: evaluations and RFPs for the sponsor, the portal for providers only
+    ("GET", "/api/v1/workspaces/{workspace_id}/evaluations"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/evaluations"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): READERS,
+    ("PUT", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): EDITORS,
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): EDITORS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}/run"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/ahp/consistency"): READERS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/rfps"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/rfps"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/close"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/bids"): READERS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/comparison"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/evaluation"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portal/rfps"): PROVIDER,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}"): PROVIDER,
+    ("PUT", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}/bid"): PROVIDER,
+    ("GET", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}/bid"): PROVIDER,
+    ("PUT", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}/answers"): PROVIDER,
 }
 
 

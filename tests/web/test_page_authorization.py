@@ -39,6 +39,26 @@ PAGES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/w/{workspace_id}/tokens"): EVERY_ROLE,
     ("POST", "/w/{workspace_id}/tokens"): EVERY_ROLE,
     ("POST", "/w/{workspace_id}/tokens/{token_id}/revoke"): EVERY_ROLE,
+    # part C: evaluations and RFPs for the sponsor, the portal for providers only
+    ("GET", "/w/{workspace_id}/evaluations"): SPONSOR,
+    ("POST", "/w/{workspace_id}/evaluations/import"): EDITORS,
+    ("POST", "/w/{workspace_id}/evaluations/new"): EDITORS,
+    ("GET", "/w/{workspace_id}/evaluations/{evaluation_id}"): SPONSOR,
+    ("POST", "/w/{workspace_id}/evaluations/{evaluation_id}/delete"): EDITORS,
+    ("GET", "/w/{workspace_id}/evaluations/{evaluation_id}/ahp"): EDITORS,
+    ("POST", "/w/{workspace_id}/evaluations/{evaluation_id}/ahp/check"): EDITORS,
+    ("POST", "/w/{workspace_id}/evaluations/{evaluation_id}/ahp"): EDITORS,
+    ("POST", "/w/{workspace_id}/evaluations/{evaluation_id}/evaluators/remove"): EDITORS,
+    ("GET", "/w/{workspace_id}/rfps"): SPONSOR,
+    ("POST", "/w/{workspace_id}/rfps"): EDITORS,
+    ("GET", "/w/{workspace_id}/rfps/{rfp_id}"): SPONSOR,
+    ("POST", "/w/{workspace_id}/rfps/{rfp_id}/close"): EDITORS,
+    ("POST", "/w/{workspace_id}/rfps/{rfp_id}/evaluate"): EDITORS,
+    ("GET", "/w/{workspace_id}/portal"): PROVIDER,
+    ("GET", "/w/{workspace_id}/portal/rfps/{rfp_id}"): PROVIDER,
+    ("GET", "/w/{workspace_id}/portal/rfps/{rfp_id}/template.csv"): PROVIDER,
+    ("POST", "/w/{workspace_id}/portal/rfps/{rfp_id}/bid"): PROVIDER,
+    ("POST", "/w/{workspace_id}/portal/rfps/{rfp_id}/answers"): PROVIDER,
 }
 
 

@@ -1,0 +1,109 @@
+"""RFPs for the web: what a provider may see of a study, the questionnaire it answers, the bid
+grid template, and (for the sponsor only) the bids compared and turned into an evaluation.
+
+The split matters: `study_brief`, `questionnaire` and `grid_template` are the only views a
+provider gets; nothing here hands a provider the portfolio, its rate cards or other bids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crosource import catalog
+from crosource.domain.portfolio import Portfolio, Study
+from crosource.engine.evaluate.bids import compare, evaluation_from_bids
+from crosource.engine.recommend.engine import recommend
+from crosource.io.bids_io import COLUMNS
+from crosource.io.errors import InvalidInput
+from crosource.store import evaluations, portfolios, rfps
+from crosource.store.tables import EvaluationRecord, Rfp
+
+
+def study_of(portfolio: Portfolio, study_id: str) -> Study:
+    for study in portfolio.studies:
+        if study.id == study_id:
+            return study
+    raise InvalidInput.single("rfp", f"the portfolio no longer has study {study_id!r}", "study_id")
+
+
+def study_brief(session: Session, rfp: Rfp) -> dict[str, Any]:
+    """What an invited provider may know of the study: no costs, rates, scores or plans."""
+    portfolio = portfolios.load(
+        session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
+    )
+    study = study_of(portfolio, rfp.study_id)
+    program = next((p for p in portfolio.programs if p.id == study.program), None)
+    return {
+        "study_id": study.id,
+        "phase": study.phase,
+        "therapeutic_area": program.therapeutic_area if program else None,
+        "rare_disease": program.rare_disease if program else False,
+        "regions": dict(study.regions),
+        "sites": study.sites,
+        "patients": study.patients,
+        "start": study.start.isoformat(),
+        "treatment_followup_months": study.treatment_followup_months,
+        "functions": [f for f in study.demand if study.effort(f) > 0],
+    }
+
+
+def questionnaire(session: Session, rfp: Rfp) -> list[dict[str, str]]:
+    """The catalog's questions that the sponsor's needs call for (all of them when none does)."""
+    everything = catalog.load("provider_questions")["questions"]
+    try:
+        portfolio = portfolios.load(
+            session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
+        )
+        asked = set(recommend(portfolio).questions_for_providers)
+    except (InvalidInput, ValueError, KeyError):
+        asked = set()
+    chosen = [q for q in everything if q["text"] in asked] or everything
+    return [{"id": str(q["id"]), "text": str(q["text"])} for q in chosen]
+
+
+def grid_template(provider_id: str, study: dict[str, Any]) -> str:
+    """A CSV with the grid's columns and example lines, for the provider to fill in."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    function = (study.get("functions") or ["project_management"])[0]
+    writer.writerow([provider_id, "Project management", function, "fte_month", "20000", "40"])
+    writer.writerow([provider_id, "Site activation", "", "per_site", "9000", study["sites"]])
+    writer.writerow([provider_id, "screen_failure_rate", "", "assumption", "", "0.2"])
+    return out.getvalue()
+
+
+def comparison(session: Session, rfp: Rfp) -> dict[str, Any] | None:
+    """The bids compared at the sponsor's quantities (the sponsor's view); None without bids."""
+    answers = [a for a in rfps.answers_of(session, rfp_id=rfp.id) if rfps.has_bid(a)]
+    if not answers:
+        return None
+    portfolio = portfolios.load(
+        session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
+    )
+    study = study_of(portfolio, rfp.study_id)
+    return compare(portfolio, study, [rfps.to_bid(a) for a in answers])
+
+
+def evaluate_bids(session: Session, rfp: Rfp, actor_id: int | None) -> EvaluationRecord:
+    """A stored evaluation of the bidders: their portfolio scores plus the normalized cost."""
+    result = comparison(session, rfp)
+    if result is None or len(result["bids"]) < 2:
+        raise InvalidInput.single("rfp", "an evaluation needs bids from at least two providers")
+    portfolio = portfolios.load(
+        session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
+    )
+    document = evaluation_from_bids(portfolio, result)
+    evaluation = evaluations.document_to_evaluation(document, "evaluation of the bids")
+    name = evaluations.free_name(session, workspace_id=rfp.workspace_id, name=f"Bids: {rfp.title}")
+    return evaluations.add_evaluation(
+        session,
+        workspace_id=rfp.workspace_id,
+        name=name,
+        evaluation=evaluation,
+        actor_id=actor_id,
+    )
