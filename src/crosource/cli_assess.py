@@ -1,7 +1,8 @@
 """`crosource assess`: the questionnaire asked in the terminal, written as a portfolio.
 
 Every answer is checked where it is given and asked again when it is not valid; the questions
-and their fields come from catalog/questionnaire.yaml.
+and their fields come from catalog/questionnaire.yaml. Checking answers and building the portfolio
+are services/assessment.py's, shared with the web wizard.
 """
 
 from __future__ import annotations
@@ -15,18 +16,16 @@ from rich.console import Console
 
 from crosource import catalog
 from crosource.domain.portfolio import Portfolio
-from crosource.domain.taxonomy import (
-    FUNCTIONS,
-    LEVELS,
-    PHASES,
-    REGIONS,
-    STAGES,
-    THERAPEUTIC_AREAS,
+from crosource.domain.taxonomy import FUNCTIONS, LEVELS, PHASES, STAGES, THERAPEUTIC_AREAS
+from crosource.engine.recommend.questions import questionnaire
+from crosource.services.assessment import (
+    build_portfolio,
+    choice,
+    date,
+    number,
+    regions,
+    yes_no,
 )
-from crosource.domain.validation import validate_portfolio
-from crosource.engine.recommend.questions import estimate_demand, questionnaire
-from crosource.io.errors import FileProblem, InvalidInput
-from crosource.io.errors import render_path as path_text
 
 T = TypeVar("T")
 MAX_TRIES = 5
@@ -40,58 +39,6 @@ def ask(text: str, parse: Callable[[str], T], default: str | None = None) -> T:
         except ValueError as exc:
             typer.echo(f"  {exc}")
     raise typer.Abort()
-
-
-def choice(options: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(answer: str) -> str:
-        if answer not in options:
-            raise ValueError(f"expected one of: {', '.join(options)}")
-        return answer
-
-    return parse
-
-
-def number(minimum: float = 0.0, whole: bool = False) -> Callable[[str], float]:
-    def parse(answer: str) -> float:
-        try:
-            value = float(answer)
-        except ValueError:
-            raise ValueError("expected a number") from None
-        if value < minimum or (whole and not value.is_integer()):
-            kind = "a whole number" if whole else "a number"
-            raise ValueError(f"expected {kind} of at least {minimum:g}")
-        return value
-
-    return parse
-
-
-def yes_no(answer: str) -> bool:
-    if answer.lower() in ("y", "yes", "true"):
-        return True
-    if answer.lower() in ("n", "no", "false"):
-        return False
-    raise ValueError("answer yes or no")
-
-
-def date(answer: str) -> str:
-    try:
-        return dt.date.fromisoformat(answer).isoformat()
-    except ValueError:
-        raise ValueError("expected a date as YYYY-MM-DD") from None
-
-
-def regions(answer: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in answer.split(","))):
-        name, _, count = part.partition(":")
-        if name.strip() not in REGIONS:
-            raise ValueError(f"unknown region {name.strip()!r}; expected: {', '.join(REGIONS)}")
-        if not count.strip().isdigit():
-            raise ValueError(f"expected region:sites, e.g. north_america:20 (got {part!r})")
-        found[name.strip()] = int(count)
-    if not found:
-        raise ValueError("name at least one region, e.g. north_america:20, western_europe:10")
-    return found
 
 
 def _sponsor(console: Console) -> dict[str, Any]:
@@ -177,18 +124,7 @@ def run_questionnaire(console: Console) -> Portfolio:
     console.print("[bold]crosource assessment[/]: answer each question; Enter keeps the default.")
     sponsor = _sponsor(console)
     programs, studies = _programs(console)
-    data = {
-        "schema": "crosource/portfolio@1",
-        "sponsor": sponsor,
-        "programs": programs,
-        "studies": studies,
-        "providers": [],
-    }
-    portfolio, problems = validate_portfolio(data)
-    if portfolio is None:
-        raise InvalidInput([FileProblem("answers", path_text(p.path), p.message) for p in problems])
-    for study in portfolio.studies:
-        study.demand = estimate_demand(portfolio, study)  # type: ignore[assignment]
+    portfolio = build_portfolio(sponsor, programs, studies)
     console.print(
         "\nDemand by function was estimated from sites, patients and duration "
         "(catalog/demand_estimates.yaml, an assumption): edit it in the file. Add "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from crosource.domain.portfolio import Portfolio
@@ -18,7 +18,7 @@ from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.portfolio_io import load_portfolio, save_portfolio
 from crosource.store.audit import add_created, record_change
 from crosource.store.errors import Conflict, NotFound, check_text
-from crosource.store.tables import PortfolioRecord
+from crosource.store.tables import Assessment, PortfolioRecord
 
 
 def add_portfolio(
@@ -123,6 +123,38 @@ def replace_document(
         new=record.document,
     )
     return record
+
+
+def delete_portfolio(
+    session: Session,
+    *,
+    workspace_id: int,
+    portfolio_id: int,
+    expected_version: int,
+    actor_id: int | None = None,
+) -> None:
+    """Delete a portfolio and what belongs to it (its runs, RFPs and bids, by the tables'
+    cascades); the audit event keeps the document. Refused on a stale version."""
+    record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
+    if record.version != expected_version:
+        raise Conflict(
+            f"portfolio {portfolio_id} changed since version {expected_version} "
+            f"(now version {record.version}); reload it before deleting it"
+        )
+    # A finished assessment points at the portfolio it made; left behind, it would turn back
+    # into an unfinished draft when the reference is cleared.
+    session.execute(delete(Assessment).where(Assessment.portfolio_id == portfolio_id))
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="delete",
+        entity="portfolio",
+        entity_id=str(record.id),
+        old={"name": record.name, "version": record.version, "document": record.document},
+    )
+    session.delete(record)
+    session.flush()
 
 
 def export_portfolio_file(

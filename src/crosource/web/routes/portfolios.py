@@ -1,4 +1,4 @@
-"""Portfolios of a workspace: list, read, import a file, replace, export a file."""
+"""Portfolios of a workspace: list, read, import a file, replace, export a file, delete."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from crosource.io.portfolio_io import EXCEL_SUFFIXES, YAML_SUFFIXES
+from crosource.services import recommendation
 from crosource.store import portfolios
-from crosource.web.deps import DbSession, Editor, PortfolioId, Reader
+from crosource.store.tables import Membership
+from crosource.web.deps import MAX_ID, DbSession, Editor, PortfolioId, Reader, role_in
 from crosource.web.errors import ApiError
 from crosource.web.schemas import PortfolioDetail, PortfolioOut, PortfolioPage, PortfolioUpdate
 
@@ -114,3 +116,25 @@ def export_portfolio(
         media_type=EXPORT_TYPES[format],
         headers={"Content-Disposition": disposition},
     )
+
+
+@router.delete("/{portfolio_id}", status_code=204)
+def delete_portfolio(
+    portfolio_id: PortfolioId,
+    member: Annotated[Membership, Depends(role_in("owner"))],
+    session: DbSession,
+    version: Annotated[
+        int, Query(ge=1, le=MAX_ID, description="The version deleted; a newer one is a conflict.")
+    ],
+) -> Response:
+    """Delete a portfolio with its runs, RFPs and bids (owner); the audit trail keeps it."""
+    portfolios.delete_portfolio(
+        session,
+        workspace_id=member.workspace_id,
+        portfolio_id=portfolio_id,
+        expected_version=version,
+        actor_id=member.user_id,
+    )
+    session.commit()
+    recommendation.forget(portfolio_id)
+    return Response(status_code=204)
