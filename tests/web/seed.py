@@ -26,7 +26,7 @@ def seed_workspace(session: Session, *, workspace_id: int) -> dict[str, int]:
         session,
         workspace_id=workspace_id,
         kind="simulate",
-        request={"kind": "simulate", "draws": 100},
+        request={"kind": "simulate", "draws": 100, "sensitivity": False, "portfolio_version": 1},
         user_id=None,
         portfolio_id=record.id,
     )

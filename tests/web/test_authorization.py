@@ -33,6 +33,12 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/audit"): {"owner"},
+    # part B: analyses run by editors, read (with their reports) by every sponsor role
+    ("POST", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/jobs"): EDITORS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/price"): EDITORS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/jobs"): READERS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/jobs/{job_id}"): READERS,
+    ("GET", "/api/v1/workspaces/{workspace_id}/jobs/{job_id}/report"): READERS,
     # part C: evaluations and RFPs for the sponsor, the portal for providers only
     ("GET", "/api/v1/workspaces/{workspace_id}/evaluations"): READERS,
     ("POST", "/api/v1/workspaces/{workspace_id}/evaluations"): EDITORS,

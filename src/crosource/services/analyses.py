@@ -6,9 +6,9 @@ it is the costing service on the stored portfolio, with progress reported as it 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from crosource.domain.portfolio import Portfolio
 from crosource.services import costing
@@ -22,7 +22,7 @@ class SimulateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     kind: Literal["simulate"] = "simulate"
-    scenarios: list[str] = Field(
+    scenarios: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
         default_factory=list,
         max_length=MAX_SCENARIOS,
         description="Plans of the portfolio or generators (recommended, fsp_core, in_house_max, "
@@ -87,6 +87,8 @@ def run(
 
 
 def parse(data: dict[str, Any]) -> AnalysisRequest:
+    """A stored job's request; the portfolio version kept beside it is not part of it."""
+    data = {k: v for k, v in data.items() if k != "portfolio_version"}
     if data.get("kind") == "optimize":
         return OptimizeRequest.model_validate(data)
     return SimulateRequest.model_validate(data)

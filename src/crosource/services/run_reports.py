@@ -1,0 +1,117 @@
+"""Reports of stored analyses and portfolios: HTML (a page or a fragment), PDF and Excel.
+
+Everything here renders results that are already stored; nothing computes a cost except the
+recommendation, which is cheap and always reflects the portfolio as it is now. PDFs take seconds
+to print, so they are kept in a small in-process cache keyed by what they show.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from crosource.domain.portfolio import Portfolio
+from crosource.report.templating import fragment
+from crosource.services.runs import has_result
+from crosource.store.errors import Conflict
+from crosource.store.tables import Job
+
+PDF_CACHE_SIZE = 16  # assumption: a few reports per portfolio in use at once, ~1 MB each
+
+
+def _check_reportable(job: Job) -> dict[str, Any]:
+    if job.state in ("queued", "running"):
+        raise Conflict(f"run {job.id} has not finished yet; its report is ready when it is done")
+    if job.state == "failed":
+        raise Conflict(f"run {job.id} failed, so it has no report: {job.error or 'no reason'}")
+    if not has_result(job) or job.result is None:
+        raise Conflict(f"run {job.id} finished without a result to report")
+    return job.result
+
+
+def job_html(job: Job, portfolio: Portfolio) -> str:
+    """The whole standalone page of a finished run (static SVG charts), as downloaded."""
+    from crosource.report.costing_html import costing_html
+    from crosource.report.optimize_html import optimize_html
+
+    result = _check_reportable(job)
+    if job.kind == "optimize":
+        return optimize_html(portfolio, result)
+    return costing_html("simulate", portfolio, result)
+
+
+def job_fragment(job: Job, portfolio: Portfolio) -> str:
+    """The same report inside a page of the application, with interactive charts."""
+    with fragment():
+        return job_html(job, portfolio)
+
+
+def recommendation_html(portfolio: Portfolio) -> str:
+    from crosource.engine.recommend.engine import recommend
+    from crosource.report.html import recommendation_html as render
+
+    return render(portfolio, recommend(portfolio))
+
+
+def job_workbook(job: Job, portfolio: Portfolio, title: str) -> bytes:
+    from crosource.report.excel import optimize_workbook, simulation_workbook
+
+    result = _check_reportable(job)
+    if job.kind == "optimize":
+        return optimize_workbook(title, result, portfolio.currency)
+    return simulation_workbook(title, result, portfolio.currency)
+
+
+class PdfCache:
+    """The last few PDFs printed, by what they show (a run and the portfolio version it names,
+    or a portfolio version); printing the same report twice is never needed."""
+
+    def __init__(self, size: int = PDF_CACHE_SIZE) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        made = make()  # outside the lock: printing takes seconds and other reports may wait
+        with self.lock:
+            self.items[key] = made
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return made
+
+
+def job_pdf(cache: PdfCache, job: Job, portfolio: Portfolio, version: int) -> bytes:
+    from crosource.report.pdf import html_to_pdf
+
+    _check_reportable(job)
+    return cache.get(("job", job.id, version), lambda: html_to_pdf(job_html(job, portfolio)))
+
+
+def recommendation_pdf(
+    cache: PdfCache, portfolio: Portfolio, portfolio_id: int, version: int
+) -> bytes:
+    from crosource.report.pdf import html_to_pdf
+
+    key = ("recommendation", portfolio_id, version)
+    return cache.get(key, lambda: html_to_pdf(recommendation_html(portfolio)))
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def cache_of(state: Any) -> PdfCache:
+    """The PDF cache of one application (its `app.state`), made on first use: each application
+    has its own, so two databases served by one process never share a report."""
+    with _CACHE_LOCK:
+        cache = getattr(state, "pdf_cache", None)
+        if not isinstance(cache, PdfCache):
+            cache = PdfCache()
+            state.pdf_cache = cache
+        return cache
