@@ -33,6 +33,13 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/audit"): {"owner"},
+    # part A: the recommendation for every sponsor role, deletion for owners, the assessment
+    # (each user's own draft) for editors
+    ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/recommendation"): READERS,
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): {"owner"},
+    ("GET", "/api/v1/workspaces/{workspace_id}/assessment"): EDITORS,
+    ("PUT", "/api/v1/workspaces/{workspace_id}/assessment"): EDITORS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/assessment/finish"): EDITORS,
     # part B: analyses run by editors, read (with their reports) by every sponsor role
     ("POST", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/jobs"): EDITORS,
     ("POST", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/price"): EDITORS,
