@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from crosource.io.portfolio_io import load_portfolio
+from crosource.services.demo_evaluate import load_demo_evaluation, load_demo_rfp
 from crosource.store import portfolios
 from crosource.store.tables import PortfolioRecord, Workspace
 from crosource.store.workspaces import create_workspace, find_workspace
@@ -42,6 +43,9 @@ def load_demo(session: Session, *, name: str, examples: Path) -> Workspace:
                 name=portfolio.sponsor.name,
                 portfolio=portfolio,
             )
+    session.flush()
+    load_demo_evaluation(session, workspace_id=workspace.id, examples=examples)
+    load_demo_rfp(session, workspace_id=workspace.id, examples=examples)
     session.flush()
     return workspace
 

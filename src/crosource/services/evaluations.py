@@ -17,8 +17,16 @@ from crosource.store.evaluations import document_to_evaluation, evaluation_to_do
 
 # Saaty's scale, strongest for the left criterion first: the values a pairwise form offers.
 SCALE = (9, 8, 7, 6, 5, 4, 3, 2, 1, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9)
-VERBAL = {1: "equally important", 3: "moderately more", 5: "strongly more", 7: "very strongly more"}
-VERBAL[9] = "extremely more"
+VERBAL = {
+    2: "slightly more",
+    3: "moderately more",
+    4: "moderately to strongly more",
+    5: "strongly more",
+    6: "strongly to very strongly more",
+    7: "very strongly more",
+    8: "very strongly to extremely more",
+    9: "extremely more",
+}
 
 
 def run_evaluation(evaluation: Evaluation, name: str = "evaluation") -> dict[str, Any]:
@@ -82,7 +90,7 @@ def scale_options(left: str, right: str) -> list[tuple[str, str]]:
     options = []
     for value in SCALE:
         strength = value if value >= 1 else round(1 / value)
-        words = VERBAL.get(int(strength), "in between")
+        words = VERBAL.get(int(strength), "")
         if strength == 1:
             options.append(("1", "equally important"))
         elif value > 1:

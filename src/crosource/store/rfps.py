@@ -225,10 +225,13 @@ def submit_bid(
     """Store or replace the provider's bid grid; an invalid grid raises and stores nothing."""
     rfp = _open_for(session, workspace_id, rfp_id, provider_id)
     assert provider_id is not None  # invited_rfp refused a provider without an id
-    foreign = _foreign_rows(file, provider_id)
-    if foreign:
-        raise InvalidInput(foreign)
-    bids = [b for b in load_bids(file) if b.provider == provider_id]
+    problems = _foreign_rows(file, provider_id)
+    try:
+        bids = [b for b in load_bids(file) if b.provider == provider_id]
+    except InvalidInput as exc:  # reported with the rows of other providers, if any
+        problems += [FileProblem("bid grid", p.where, p.message) for p in exc.problems]
+    if problems:
+        raise InvalidInput(problems)
     if not bids:
         raise InvalidInput.single("bid grid", f"no bid lines for {provider_id!r}")
     bid = bids[0]

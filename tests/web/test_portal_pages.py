@@ -1,0 +1,89 @@
+"""The provider portal's pages: the study as the provider may see it, the questionnaire, the
+bid grid (template, every problem with its row and column, nothing stored when invalid)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crosource.store import rfps
+from tests.web.conftest import World
+from tests.web.seed_evaluate import grid_csv
+
+
+def _bid(world: World) -> Any:
+    app: Any = world.client.app
+    with app.state.sessions() as session:
+        record = rfps.answer_of(session, rfp_id=world.ids["Acme"]["rfp_id"], provider_id="meridian")
+        return None if record is None else (list(record.lines), dict(record.answers))
+
+
+def test_the_portal_shows_the_study_and_the_own_bid(seeded: World) -> None:
+    world = seeded
+    space, rfp_id = world.workspaces["Acme"], world.ids["Acme"]["rfp_id"]
+    world.sign_in("cro@acme.test")
+    home = world.client.get(f"/w/{space}", follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == f"/w/{space}/portal"
+    listing = world.client.get(f"/w/{space}/portal")
+    assert "Seeded RFP" in listing.text and "submitted" in listing.text
+    page = world.client.get(f"/w/{space}/portal/rfps/{rfp_id}")
+    assert page.status_code == 200
+    for text in ("HLN-204-201", "Phase 2", "patients", "Functions in scope", "$940,000"):
+        assert text in page.text, text
+    template = world.client.get(f"/w/{space}/portal/rfps/{rfp_id}/template.csv")
+    assert template.headers["content-type"].startswith("text/csv")
+    lines = template.text.splitlines()
+    assert lines[0] == "provider,line,function,driver,unit_price_usd,quantity"
+    assert lines[1].startswith("meridian,")
+
+
+def test_an_invalid_grid_shows_every_problem_and_stores_nothing(seeded: World) -> None:
+    world = seeded
+    space, rfp_id = world.workspaces["Acme"], world.ids["Acme"]["rfp_id"]
+    before = _bid(world)
+    csrf = world.sign_in("cro@acme.test")
+    grid = (
+        "provider,line,function,driver,unit_price_usd,quantity\n"
+        "meridian,PM,project_management,fte_month,lots,10\n"
+        "northbridge,PM,project_management,fte_month,100,10\n"
+    )
+    answer = world.client.post(
+        f"/w/{space}/portal/rfps/{rfp_id}/bid",
+        files={"file": ("grid.csv", grid.encode(), "text/csv")},
+        data={"csrf_token": csrf},
+    )
+    assert answer.status_code == 422
+    assert "row 2, column unit_price_usd" in answer.text
+    assert "row 3, column provider" in answer.text and "Nothing was stored" in answer.text
+    assert _bid(world) == before
+    wrong_kind = world.client.post(
+        f"/w/{space}/portal/rfps/{rfp_id}/bid",
+        files={"file": ("grid.pdf", b"%PDF", "application/pdf")},
+        data={"csrf_token": csrf},
+    )
+    assert wrong_kind.status_code == 422 and _bid(world) == before
+
+
+def test_upload_and_answer_from_the_pages(seeded: World) -> None:
+    world = seeded
+    space, rfp_id = world.workspaces["Acme"], world.ids["Acme"]["rfp_id"]
+    csrf = world.sign_in("cro@acme.test")
+    answer = world.client.post(
+        f"/w/{space}/portal/rfps/{rfp_id}/bid",
+        files={"file": ("new.csv", grid_csv("meridian", scale=2).encode(), "text/csv")},
+        data={"csrf_token": csrf},
+    )
+    assert answer.status_code == 200 and "Your bid is in" in answer.text
+    assert "$1.9M" in answer.text and "new.csv" in answer.text
+    saved = world.client.post(
+        f"/w/{space}/portal/rfps/{rfp_id}/answers",
+        data={"csrf_token": csrf, "a:q.budget": "Every assumption is in the grid."},
+    )
+    assert saved.status_code == 200 and "Every assumption is in the grid." in saved.text
+    stored = _bid(world)
+    assert stored is not None and stored[1] == {"q.budget": "Every assumption is in the grid."}
+    api = world.client.put(
+        f"/api/v1/workspaces/{space}/portal/rfps/{rfp_id}/answers",
+        json={"answers": {"q.unknown": "x"}},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert api.status_code == 422 and _bid(world) == stored
