@@ -40,6 +40,8 @@ class JobRunner:
                     target=self._beat, name="crosource-beat", daemon=True
                 )
                 self.beater.start()
+            # Beat from submission on: a job queued behind a long one is alive, not stale.
+            self.running.add(job_id)
         self.pool.submit(self._run, job_id)
 
     def shutdown(self) -> None:
