@@ -65,17 +65,15 @@ def _scalable(found: re.Match[str]) -> str:
 def html_to_pdf(html: str) -> bytes:
     """The PDF of a standalone HTML report (no external resources are fetched)."""
     from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     # After the report's own styles, so that the print rules win over them.
     html = _SVG_SIZE.sub(_scalable, html).replace(
         "</head>", f"<style>{PRINT_CSS}</style></head>", 1
     )
 
-    def refuse(url: str) -> dict[str, object]:
-        # Reports are self-contained; a reference to anything outside is never fetched.
-        raise ValueError(f"external resource refused: {url[:80]}")
-
-    document = HTML(string=html, url_fetcher=refuse)
+    # Reports are self-contained: only inline data may load, nothing from a network or a file.
+    document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"]))
     pdf = document.write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
