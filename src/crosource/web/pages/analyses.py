@@ -95,7 +95,8 @@ def _problems_of(error: ValidationError) -> Problems:
 def _number(form: dict[str, Any], name: str, scale: float = 1.0) -> Any:
     """A number field as typed; blank means unset; text that is not a number is left to the
     request's validation, which names the field."""
-    text = str(form.get(name, "")).strip()
+    # People write 20,000 or 20 000; the thousands separators are not part of the number.
+    text = str(form.get(name, "")).strip().replace(",", "").replace(" ", "")
     if not text:
         return None
     try:
