@@ -8,6 +8,8 @@ screenshot (out/screenshots/) so that a person can look at it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Live, shoot
@@ -96,3 +98,52 @@ def test_the_assessment_builds_a_portfolio_and_recommends(page: Page, live: Live
     expect(page.get_by_role("heading", name="Recommendation", exact=False).first).to_be_visible()
     expect(page.get_by_text("ORB-1-201").first).to_be_visible()
     shoot(page, "assess-8-recommendation")
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "emerging-biotech.yaml"
+
+
+def test_import_compare_scenarios_optimize_and_download_the_pdf(
+    page: Page, live: Live, tmp_path: Path
+) -> None:
+    _sign_up(page, live)
+    page.get_by_role("link", name="Portfolios").first.click()
+    # A broken file is refused with its problems, and nothing is added.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(EXAMPLE.read_text().replace("oversight_fte:", "oversight_fte: -3 #"))
+    page.get_by_label("Portfolio file").set_input_files(str(broken))
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#pf-import-problems")).to_contain_text("oversight_fte")
+    shoot(page, "import-1-refused")
+    page.get_by_label("Portfolio file").set_input_files(str(EXAMPLE))
+    page.get_by_label("Name", exact=False).first.fill("Halcyon, imported")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="Halcyon, imported")).to_be_visible()
+    shoot(page, "import-2-portfolio")
+
+    page.get_by_role("link", name="Scenarios").first.click()
+    page.get_by_label("Draws per scenario").fill("2000")
+    shoot(page, "scenarios-1-form")
+    page.get_by_role("button", name="Run the comparison").click()
+    expect(page.locator("#job-status")).to_be_visible()
+    shoot(page, "scenarios-2-running")
+    # The run finishes in the background; the page follows it and shows the comparison.
+    expect(page.get_by_role("link", name="PDF")).to_be_visible(timeout=120_000)
+    expect(page.locator(".vega-chart svg").first).to_be_visible()
+    expect(page.get_by_text("P90").first).to_be_visible()
+    shoot(page, "scenarios-3-compared")
+
+    page.get_by_role("link", name="Optimize").first.click()
+    shoot(page, "optimize-1-form")
+    page.get_by_role("button", name="Run the optimizer").click()
+    expect(page.get_by_role("link", name="PDF")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("optimal", exact=False).first).to_be_visible()
+    shoot(page, "optimize-2-plan")
+
+    page.get_by_role("link", name="Reports").first.click()
+    shoot(page, "reports")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").first.click()
+    target = tmp_path / "report.pdf"
+    download.value.save_as(target)
+    assert target.read_bytes().startswith(b"%PDF")
