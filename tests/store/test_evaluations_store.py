@@ -42,7 +42,7 @@ def test_import_round_trips_the_example(session: Session) -> None:
     loaded = evaluations.load(session, workspace_id=space, evaluation_id=record.id)
     assert loaded == load_evaluation(EXAMPLE)
     events = list_events(session, workspace_id=space)
-    assert [(e.action, e.entity) for e in events][0] == ("create", "evaluation")
+    assert (events[0].action, events[0].entity) == ("create", "evaluation")
 
 
 def test_invalid_import_reports_every_problem_with_its_line(
