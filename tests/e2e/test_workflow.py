@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Live, shoot
 
@@ -147,3 +147,69 @@ def test_import_compare_scenarios_optimize_and_download_the_pdf(
     target = tmp_path / "report.pdf"
     download.value.save_as(target)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_score_providers_compare_bids_and_a_provider_answers(
+    page: Page, live: Live, browser: Browser
+) -> None:
+    _sign_up(page, live)
+    page.get_by_role("link", name="Evaluate providers").click()
+    shoot(page, "evaluate-1-list")
+    page.get_by_role("link", name="Rare-disease CROs (example)").click()
+    expect(page.locator(".vega-chart svg").first).to_be_visible()
+    shoot(page, "evaluate-2-results")
+    page.get_by_label("Add an evaluator").fill("Head of clinical operations")
+    page.get_by_role("button", name="Open the pairwise form").click()
+    cr = page.locator("#ahp-cr")
+    pairs = page.locator("#ahp-form select")
+    expect(pairs.first).to_be_visible()
+    assert pairs.count() >= 3
+    # Live feedback: each change recomputes the weights and the consistency ratio.
+    pairs.nth(0).select_option(index=0)
+    expect(cr).to_be_visible()
+    before = cr.inner_text()
+    pairs.nth(1).select_option(index=pairs.nth(1).locator("option").count() - 1)
+    expect(cr).not_to_have_text(before)
+    shoot(page, "evaluate-3-pairwise")
+    page.get_by_role("button", name="Save these judgments").click()
+    expect(page.get_by_text("Head of clinical operations").first).to_be_visible()
+    shoot(page, "evaluate-4-saved")
+
+    page.get_by_role("link", name="RFPs and bids").click()
+    page.get_by_role("link", name="CRV-310-201", exact=False).first.click()
+    expect(page.get_by_role("heading", name="Bids compared")).to_be_visible()
+    shoot(page, "rfp-1-bids")
+    page.get_by_role("button", name="Evaluate these bids").click()
+    expect(page.locator(".vega-chart svg").first).to_be_visible()
+    shoot(page, "rfp-2-evaluated")
+
+    # The owner adds a provider's account; the provider signs in and sees only its portal.
+    page.get_by_role("link", name="Members").click()
+    page.get_by_label("Email").fill("bids@meridian.example")
+    page.get_by_label("Role", exact=True).select_option("provider")
+    page.get_by_label("Provider id", exact=True).fill("meridian")
+    page.get_by_label("First password", exact=True).fill("meridian passphrase 1")
+    page.get_by_role("button", name="Add the member").click()
+    expect(page.get_by_text("is now a member")).to_be_visible()
+    shoot(page, "members")
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    provider = context.new_page()
+    provider.set_default_timeout(15_000)
+    provider.goto(f"{live.url}/login")
+    provider.get_by_label("Email").fill("bids@meridian.example")
+    provider.get_by_label("Password").fill("meridian passphrase 1")
+    provider.get_by_role("button", name="Sign in").click()
+    expect(provider.get_by_role("heading", name="Invited RFPs")).to_be_visible()
+    shoot(provider, "portal-1-invited")
+    provider.get_by_role("link", name="CRV-310-201", exact=False).first.click()
+    expect(provider.get_by_role("heading", name="Your bid")).to_be_visible()
+    text = provider.content()
+    assert "tessera" not in text and "kestrel" not in text
+    shoot(provider, "portal-2-rfp")
+    workspace = provider.url.split("/w/")[1].split("/")[0]
+    refused = provider.goto(f"{live.url}/w/{workspace}/rfps")
+    assert refused is not None and refused.status == 403
+    refused = provider.goto(f"{live.url}/w/{workspace}/evaluations")
+    assert refused is not None and refused.status == 403
+    context.close()
