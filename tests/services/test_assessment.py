@@ -8,7 +8,8 @@ import pytest
 from crosource.io.errors import InvalidInput
 from crosource.services import assessment
 from crosource.services.assessment import Draft, build_from_draft, build_portfolio
-from crosource.services.assessment_steps import STEP_KEYS, read_step, values_of
+from crosource.services.assessment_steps import STEP_KEYS, read_step
+from crosource.services.assessment_values import values_of
 
 SPONSOR = {
     "name": "Acme Bio",
@@ -149,3 +150,11 @@ def test_a_study_needs_sites_somewhere() -> None:
     form["s0.sites.asia_pacific"] = ""
     saved = read_step("studies", form, draft).draft
     assert saved is not None and saved.studies[0].regions == {"china": 4}
+
+
+def test_a_renamed_program_takes_its_studies_along() -> None:
+    draft = Draft.model_validate({"sponsor": SPONSOR, "programs": [PROGRAM], "studies": [STUDY]})
+    form = {**values_of("programs", draft), "p0.id": "AC-9"}
+    renamed = read_step("programs", form, draft).draft
+    assert renamed is not None and renamed.studies[0].program == "AC-9"
+    assert build_from_draft(renamed).studies[0].program == "AC-9"

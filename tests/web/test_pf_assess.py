@@ -240,3 +240,17 @@ def test_unknown_steps_and_actions_are_refused(world: World) -> None:
     assert _step(world, csrf, "nowhere", name="X").status_code == 422
     assert _step(world, csrf, "sponsor", "explode", name="X").status_code == 422
     assert _step(world, csrf, "studies", rows="1").status_code == 409  # not reached yet
+
+
+def test_back_keeps_valid_answers_and_says_when_it_dropped_some(world: World) -> None:
+    csrf = world.sign_in("analyst@acme.test")
+    _step(world, csrf, "sponsor", name="Acme Bio", stage="clinical")
+    back = _step(world, csrf, "team", "back", **{**_team(), "oversight_fte": "many"})
+    assert back.status_code == 303 and back.headers["location"].endswith("?step=sponsor")
+    page = world.client.get(back.headers["location"])
+    assert "had problems and were not kept" in page.text
+    draft = _draft(world)
+    assert draft is not None and draft.answers["sponsor"]["oversight_fte"] is None
+    _step(world, csrf, "team", "back", **_team())
+    draft = _draft(world)
+    assert draft is not None and draft.answers["sponsor"]["oversight_fte"] == 1.5

@@ -24,8 +24,8 @@ from crosource.services.assessment_steps import (
     row_count,
     step_index,
     step_preferences,
-    values_of,
 )
+from crosource.services.assessment_values import values_of
 from crosource.store import assessments
 from crosource.store.errors import Conflict, Invalid
 from crosource.web.deps import DbSession
