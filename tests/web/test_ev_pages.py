@@ -182,3 +182,29 @@ def test_delete_from_the_page(world: World) -> None:
     )
     assert gone.status_code == 200 and "Deleted the evaluation Chairs" in gone.text
     assert world.client.get(f"/w/{space}/evaluations/{eid}").status_code == 404
+
+
+def test_edit_as_yaml_and_download(world: World) -> None:
+    eid = _chairs_evaluation(world)
+    space = world.workspaces["Acme"]
+    csrf = world.sign_in("analyst@acme.test")
+    source = world.client.get(f"/w/{space}/evaluations/{eid}/download")
+    assert source.status_code == 200 and "crosource/evaluation@1" in source.text
+    assert "attachment" in source.headers["content-disposition"]
+    broken = source.text.replace("quality: 1", "quality: 9")
+    bad = world.client.post(
+        f"/w/{space}/evaluations/{eid}/yaml",
+        data={"source": broken, "version": "1", "csrf_token": csrf},
+    )
+    assert bad.status_code == 422
+    assert "Nothing was saved" in bad.text and "scores run from 0 to 4" in bad.text
+    assert "line " in bad.text
+    assert _stored(world, eid).version == 1
+    good = source.text.replace("quality: 1", "quality: 3")
+    saved = world.client.post(
+        f"/w/{space}/evaluations/{eid}/yaml",
+        data={"source": good, "version": "1", "csrf_token": csrf},
+    )
+    assert saved.status_code == 200 and "Saved Chairs" in saved.text
+    stored = _stored(world, eid)
+    assert stored.version == 2 and stored.document["alternatives"][0]["scores"]["quality"] == 3

@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from crosource import catalog
-from crosource.domain.evaluation import Evaluation
+from crosource.domain.evaluation import Evaluation, evaluation_checks
 from crosource.domain.portfolio import Portfolio
+from crosource.domain.validation import validate_model
 from crosource.engine.evaluate import ahp
 from crosource.engine.evaluate.evaluation import run
-from crosource.io.errors import InvalidInput
+from crosource.io import yaml_io
+from crosource.io.errors import FileProblem, InvalidInput
 from crosource.store.evaluations import document_to_evaluation, evaluation_to_document
 
 # Saaty's scale, strongest for the left criterion first: the values a pairwise form offers.
@@ -183,3 +185,16 @@ def summary(evaluation: Evaluation, result: dict[str, Any]) -> dict[str, Any]:
         "evaluators": len(evaluation.pairwise or []),
         "leader": leader,
     }
+
+
+def document_from_text(text: str) -> dict[str, Any]:
+    """An evaluation typed as YAML (or JSON): its document, or every problem with its line."""
+    data, locate = yaml_io.parse_yaml(text, "evaluation")
+    evaluation, problems = validate_model(Evaluation, data, evaluation_checks)
+    if evaluation is None:
+        raise InvalidInput([FileProblem("evaluation", locate(p.path), p.message) for p in problems])
+    return evaluation_to_document(evaluation)
+
+
+def document_text(document: dict[str, Any]) -> str:
+    return yaml_io.dump_yaml(document)

@@ -8,18 +8,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 
 from crosource import catalog
-from crosource.domain.evaluation import Evaluation
 from crosource.io.errors import InvalidInput
 from crosource.report.evaluate_html import evaluation_html
 from crosource.report.templating import fragment
 from crosource.services import evaluations as service
 from crosource.store import evaluations, portfolios
-from crosource.store.errors import Conflict, Invalid, check_text
+from crosource.store.errors import Conflict, Invalid
 from crosource.store.tables import EvaluationRecord
 from crosource.web.deps import MAX_ID, DbSession
+from crosource.web.pages import ev_forms
 from crosource.web.pages.common import (
     Csrf,
     SponsorEditor,
@@ -34,23 +34,6 @@ from crosource.web.uploads_evaluate import EVALUATION_SUFFIXES, uploaded
 router = APIRouter(include_in_schema=False)
 EvaluationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BASE = "/w/{workspace_id}/evaluations"
-PAGE_CONTROLS = {"csrf_token", "evaluator", "version"}
-
-
-def _problems(exc: InvalidInput) -> list[dict[str, str]]:
-    return [{"where": p.where, "message": p.message} for p in exc.problems]
-
-
-def _text(form: FormData, key: str) -> str:
-    value = form.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _version(form: FormData) -> int:
-    text = _text(form, "version")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise InvalidInput.single("form", "the form has no valid version; reload the page")
-    return int(text)
 
 
 def _list_page(
@@ -87,7 +70,7 @@ async def import_evaluation(
     assert viewer.workspace is not None
     form = await request.form()
     upload = form.get("file")
-    name = _text(form, "name").strip() or None
+    name = ev_forms.text(form, "name").strip() or None
     try:
         file = upload if isinstance(upload, UploadFile) and upload.filename else None
         with uploaded(request, file, EVALUATION_SUFFIXES, "evaluation file") as (path, _):
@@ -100,7 +83,7 @@ async def import_evaluation(
             )
     except InvalidInput as exc:
         session.rollback()
-        return _list_page(request, viewer, session, _problems(exc), 422)
+        return _list_page(request, viewer, session, ev_forms.problems_of(exc), 422)
     except (Conflict, Invalid) as exc:
         session.rollback()
         return _list_page(request, viewer, session, [{"where": "name", "message": str(exc)}], 422)
@@ -114,7 +97,7 @@ async def new_evaluation(request: Request, viewer: SponsorEditor, session: DbSes
     """An evaluation of a portfolio's providers on the criteria they are all scored on."""
     assert viewer.workspace is not None
     form = await request.form()
-    pid = _text(form, "portfolio_id")
+    pid = ev_forms.text(form, "portfolio_id")
     if not pid.isdigit() or not 1 <= int(pid) <= MAX_ID:
         problem = {"where": "portfolio", "message": "choose a portfolio"}
         return _list_page(request, viewer, session, [problem], 422)
@@ -122,7 +105,7 @@ async def new_evaluation(request: Request, viewer: SponsorEditor, session: DbSes
     portfolio = portfolios.load(session, workspace_id=viewer.workspace.id, portfolio_id=record.id)
     try:
         evaluation = service.from_portfolio(portfolio)
-        name = _text(form, "name").strip() or evaluations.free_name(
+        name = ev_forms.text(form, "name").strip() or evaluations.free_name(
             session, workspace_id=viewer.workspace.id, name=f"Providers of {record.name}"
         )
         created = evaluations.add_evaluation(
@@ -133,7 +116,7 @@ async def new_evaluation(request: Request, viewer: SponsorEditor, session: DbSes
             actor_id=viewer.user.id,
         )
     except InvalidInput as exc:
-        return _list_page(request, viewer, session, _problems(exc), 422)
+        return _list_page(request, viewer, session, ev_forms.problems_of(exc), 422)
     except (Conflict, Invalid) as exc:
         session.rollback()
         return _list_page(request, viewer, session, [{"where": "name", "message": str(exc)}], 422)
@@ -144,21 +127,11 @@ async def new_evaluation(request: Request, viewer: SponsorEditor, session: DbSes
     return RedirectResponse(f"/w/{viewer.workspace.id}/evaluations/{created.id}", status_code=303)
 
 
-def _loaded(
-    session: DbSession, viewer: Viewer, evaluation_id: int
-) -> tuple[EvaluationRecord, Evaluation]:
-    assert viewer.workspace is not None
-    record = evaluations.get_record(
-        session, workspace_id=viewer.workspace.id, evaluation_id=evaluation_id
-    )
-    return record, evaluations.document_to_evaluation(record.document, record.name)
-
-
 @router.get(BASE + "/{evaluation_id}", response_class=HTMLResponse)
 def evaluation_page(
     request: Request, evaluation_id: EvaluationId, viewer: SponsorReader, session: DbSession
 ) -> Response:
-    record, evaluation = _loaded(session, viewer, evaluation_id)
+    record, evaluation = ev_forms.loaded(session, viewer, evaluation_id)
     problems: list[dict[str, str]] = []
     result: dict[str, Any] | None = None
     report = None
@@ -167,7 +140,7 @@ def evaluation_page(
         with fragment():
             report = markup(evaluation_html(record.name, result))
     except InvalidInput as exc:
-        problems = _problems(exc)
+        problems = ev_forms.problems_of(exc)
     known_gates = catalog.by_id("gates")
     return render(
         request,
@@ -192,40 +165,18 @@ async def delete_evaluation(
 ) -> Response:
     assert viewer.workspace is not None
     form = await request.form()
-    record, _ = _loaded(session, viewer, evaluation_id)
+    record, _ = ev_forms.loaded(session, viewer, evaluation_id)
     name = record.name
     evaluations.delete_evaluation(
         session,
         workspace_id=viewer.workspace.id,
         evaluation_id=evaluation_id,
-        expected_version=_version(form),
+        expected_version=ev_forms.version(form),
         actor_id=viewer.user.id,
     )
     session.commit()
     flash(request, f"Deleted the evaluation {name}.")
     return RedirectResponse(f"/w/{viewer.workspace.id}/evaluations", status_code=303)
-
-
-def _evaluator_name(text: str) -> str:
-    try:
-        return check_text(text, "the evaluator's name", 100)
-    except Invalid as exc:
-        raise InvalidInput.single("form", str(exc), "evaluator") from None
-
-
-def _judgments(form: FormData, criteria: list[str]) -> dict[str, float]:
-    """The pairs of the form ("a/b" -> Saaty value); fields that are not pairs are refused."""
-    wanted = {f"{a}/{b}" for a, b in service.pairs(criteria)}
-    found: dict[str, float] = {}
-    for key, value in form.multi_items():
-        if key in PAGE_CONTROLS:
-            continue
-        if key not in wanted or not isinstance(value, str):
-            raise InvalidInput.single(
-                "form", f"{key!r} is not a pair of this evaluation's criteria"
-            )
-        found[key] = service.parse_scale(key, value)
-    return found
 
 
 @router.get(BASE + "/{evaluation_id}/ahp", response_class=HTMLResponse)
@@ -237,9 +188,11 @@ def ahp_form(
     evaluator: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """Every pair of criteria on Saaty's scale, for one evaluator (a new one by a new name)."""
-    record, evaluation = _loaded(session, viewer, evaluation_id)
+    record, evaluation = ev_forms.loaded(session, viewer, evaluation_id)
     names = [e.evaluator for e in evaluation.pairwise or []]
-    chosen = _evaluator_name(evaluator) if evaluator.strip() else (names or ["evaluator"])[0]
+    chosen = (
+        ev_forms.evaluator_name(evaluator) if evaluator.strip() else (names or ["evaluator"])[0]
+    )
     given = service.judgments_of(evaluation, chosen)
     criteria = evaluation.criterion_ids
     judgments = {
@@ -270,14 +223,18 @@ async def ahp_check(
     request: Request, evaluation_id: EvaluationId, viewer: SponsorEditor, session: DbSession
 ) -> Response:
     """The live feedback: weights, lambda_max, CR, the judgment to revisit. Nothing is saved."""
-    _, evaluation = _loaded(session, viewer, evaluation_id)
+    _, evaluation = ev_forms.loaded(session, viewer, evaluation_id)
     form = await request.form()
     criteria = evaluation.criterion_ids
     try:
-        feedback = service.consistency(criteria, _judgments(form, criteria))
+        feedback = service.consistency(criteria, ev_forms.judgments(form, criteria))
     except InvalidInput as exc:
         return render(
-            request, "ev_feedback.html.j2", status=422, feedback=None, problems=_problems(exc)
+            request,
+            "ev_feedback.html.j2",
+            status=422,
+            feedback=None,
+            problems=ev_forms.problems_of(exc),
         )
     return render(
         request, "ev_feedback.html.j2", feedback=feedback, problems=[], label=service.label
@@ -289,12 +246,12 @@ async def ahp_save(
     request: Request, evaluation_id: EvaluationId, viewer: SponsorEditor, session: DbSession
 ) -> Response:
     assert viewer.workspace is not None
-    record, evaluation = _loaded(session, viewer, evaluation_id)
+    record, evaluation = ev_forms.loaded(session, viewer, evaluation_id)
     form = await request.form()
-    evaluator = _evaluator_name(_text(form, "evaluator"))
-    version = _version(form)
+    evaluator = ev_forms.evaluator_name(ev_forms.text(form, "evaluator"))
+    version = ev_forms.version(form)
     document = service.with_judgments(
-        evaluation, evaluator, _judgments(form, evaluation.criterion_ids)
+        evaluation, evaluator, ev_forms.judgments(form, evaluation.criterion_ids)
     )
     evaluations.replace_document(
         session,
@@ -314,18 +271,92 @@ async def remove_evaluator(
     request: Request, evaluation_id: EvaluationId, viewer: SponsorEditor, session: DbSession
 ) -> Response:
     assert viewer.workspace is not None
-    record, evaluation = _loaded(session, viewer, evaluation_id)
+    record, evaluation = ev_forms.loaded(session, viewer, evaluation_id)
     form = await request.form()
-    evaluator = _evaluator_name(_text(form, "evaluator"))
+    evaluator = ev_forms.evaluator_name(ev_forms.text(form, "evaluator"))
     document = service.without_evaluator(evaluation, evaluator)
     evaluations.replace_document(
         session,
         workspace_id=viewer.workspace.id,
         evaluation_id=record.id,
         document=document,
-        expected_version=_version(form),
+        expected_version=ev_forms.version(form),
         actor_id=viewer.user.id,
     )
     session.commit()
     flash(request, f"Removed the evaluator {evaluator}.")
+    return RedirectResponse(f"/w/{viewer.workspace.id}/evaluations/{record.id}", status_code=303)
+
+
+@router.get(BASE + "/{evaluation_id}/download")
+def download_evaluation(
+    evaluation_id: EvaluationId, viewer: SponsorReader, session: DbSession
+) -> Response:
+    """The evaluation as its YAML file, for `crosource evaluate` or to edit and import."""
+    record, _ = ev_forms.loaded(session, viewer, evaluation_id)
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:80]
+    return Response(
+        service.document_text(record.document),
+        media_type="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{name or "evaluation"}.yaml"'},
+    )
+
+
+def _yaml_page(
+    request: Request,
+    viewer: Viewer,
+    record: EvaluationRecord,
+    source: str,
+    version: int,
+    problems: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "ev_yaml.html.j2",
+        viewer=viewer,
+        status=status,
+        title=f"Edit {record.name}",
+        record=record,
+        source=source,
+        version=version,
+        problems=problems or [],
+    )
+
+
+@router.get(BASE + "/{evaluation_id}/yaml", response_class=HTMLResponse)
+def edit_yaml(
+    request: Request, evaluation_id: EvaluationId, viewer: SponsorEditor, session: DbSession
+) -> Response:
+    """Criteria, gates, scores and weights as the text of the evaluation file."""
+    record, _ = ev_forms.loaded(session, viewer, evaluation_id)
+    source = service.document_text(record.document)
+    return _yaml_page(request, viewer, record, source, record.version)
+
+
+@router.post(BASE + "/{evaluation_id}/yaml", dependencies=[Csrf])
+async def save_yaml(
+    request: Request, evaluation_id: EvaluationId, viewer: SponsorEditor, session: DbSession
+) -> Response:
+    assert viewer.workspace is not None
+    record, _ = ev_forms.loaded(session, viewer, evaluation_id)
+    form = await request.form()
+    source = ev_forms.text(form, "source")[:1_000_000]
+    version = ev_forms.version(form)
+    try:
+        document = service.document_from_text(source)
+        evaluations.replace_document(
+            session,
+            workspace_id=viewer.workspace.id,
+            evaluation_id=record.id,
+            document=document,
+            expected_version=version,
+            actor_id=viewer.user.id,
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        problems = ev_forms.problems_of(exc)
+        return _yaml_page(request, viewer, record, source, version, problems, 422)
+    session.commit()
+    flash(request, f"Saved {record.name}.")
     return RedirectResponse(f"/w/{viewer.workspace.id}/evaluations/{record.id}", status_code=303)
