@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,3 +47,17 @@ def test_the_cache_stays_small() -> None:
             portfolio_id=910_000 + n, version=1, updated_at=None, document=document
         )
     assert recommendation.cached_count() <= recommendation.CACHE_SIZE
+
+
+def test_views_arriving_together_compute_once() -> None:
+    document = load_portfolio(EXAMPLE).to_data()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = list(
+            pool.map(
+                lambda _: recommendation.recommend_stored(
+                    portfolio_id=920_000, version=1, updated_at=None, document=document
+                ),
+                range(4),
+            )
+        )
+    assert all(m is made[0] for m in made)

@@ -44,6 +44,7 @@ class Recommended:
 
 Key = tuple[int, int, str]
 _cache: OrderedDict[Key, Recommended] = OrderedDict()
+_computing: dict[Key, threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -65,13 +66,24 @@ def recommend_stored(
         if found is not None:
             _cache.move_to_end(key)
             return found
-    portfolio = document_to_portfolio(document, f"portfolio {portfolio_id}")
-    made = Recommended(portfolio, recommend(portfolio), [])
-    with _lock:
-        _cache[key] = made
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+        # Views arriving together for a version not yet computed wait for one computation
+        # instead of each running the engine.
+        gate = _computing.setdefault(key, threading.Lock())
+    with gate:
+        with _lock:
+            found = _cache.get(key)
+        if found is not None:
+            return found
+        try:
+            portfolio = document_to_portfolio(document, f"portfolio {portfolio_id}")
+            made = Recommended(portfolio, recommend(portfolio), [])
+            with _lock:
+                _cache[key] = made
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+        finally:
+            with _lock:
+                _computing.pop(key, None)
     return made
 
 
