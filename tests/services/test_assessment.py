@@ -8,7 +8,7 @@ import pytest
 from crosource.io.errors import InvalidInput
 from crosource.services import assessment
 from crosource.services.assessment import Draft, build_from_draft, build_portfolio
-from crosource.services.assessment_steps import STEP_KEYS, read_step
+from crosource.services.assessment_steps import STEP_KEYS, read_step, step_for
 from crosource.services.assessment_values import values_of
 
 SPONSOR = {
@@ -158,3 +158,16 @@ def test_a_renamed_program_takes_its_studies_along() -> None:
     renamed = read_step("programs", form, draft).draft
     assert renamed is not None and renamed.studies[0].program == "AC-9"
     assert build_from_draft(renamed).studies[0].program == "AC-9"
+
+
+def test_each_problem_points_at_the_step_that_asks_it() -> None:
+    expected = {
+        "sponsor.name": "sponsor",
+        "sponsor.oversight_fte": "team",
+        "sponsor.preferences.flexibility": "priorities",
+        "sponsor.preferences.control": "control",
+        "programs[0].id": "programs",
+        "studies": "studies",
+        "studies[2].regions": "studies",
+    }
+    assert {where: step_for(where).key for where in expected} == expected

@@ -60,6 +60,20 @@ def step_index(key: str) -> int:
     return STEP_KEYS.index(key) if key in STEP_KEYS else 0
 
 
+def step_for(where: str) -> Step:
+    """The step that asks the answer at a path of the portfolio (`studies[0].regions`)."""
+    if where.startswith(("sponsor.name", "sponsor.stage")):
+        return STEPS[0]
+    if where.startswith("sponsor.preferences."):
+        name = where.split(".")[2]
+        return STEPS[3] if name in CONTROL_PREFERENCES else STEPS[2]
+    if where.startswith("sponsor"):
+        return STEPS[1]
+    if where.startswith("programs"):
+        return STEPS[4]
+    return STEPS[5]
+
+
 @dataclass
 class Outcome:
     """A posted step: the draft with its answers when they are all valid, else the messages."""

@@ -22,6 +22,7 @@ from crosource.services.assessment_steps import (
     STEPS,
     read_step,
     row_count,
+    step_for,
     step_index,
     step_preferences,
 )
@@ -92,6 +93,7 @@ def _page(
         stages=STAGES,
         problems=problems if problems is not None else context.get("problems", []),
         message=message,
+        step_for=step_for,
         name=name if name is not None else (draft.sponsor.name or ""),
         **{k: v for k, v in context.items() if k != "problems"},
     )
