@@ -49,6 +49,7 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     # part C: evaluations and RFPs for the sponsor, the portal for providers only
     ("GET", "/api/v1/workspaces/{workspace_id}/evaluations"): READERS,
     ("POST", "/api/v1/workspaces/{workspace_id}/evaluations"): EDITORS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/evaluations/from-portfolio"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): READERS,
     ("PUT", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): EDITORS,
     ("DELETE", "/api/v1/workspaces/{workspace_id}/evaluations/{evaluation_id}"): EDITORS,

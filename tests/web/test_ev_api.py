@@ -148,3 +148,29 @@ def test_consistency_refuses_judgments_that_give_no_weights(
     )
     assert answer.status_code == 422
     assert answer.json()["error"]["details"][0]["message"]
+
+
+def test_an_evaluation_from_a_portfolio(seeded: World) -> None:
+    world = seeded
+    csrf = world.sign_in("analyst@acme.test")
+    pid = world.ids["Acme"]["portfolio_id"]
+    made = world.client.post(
+        f"{_base(world)}/evaluations/from-portfolio",
+        json={"portfolio_id": pid, "providers": ["meridian", "quantis", "sentinel"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert made.status_code == 201, made.text
+    document = world.client.get(f"{_base(world)}/evaluations/{made.json()['id']}").json()
+    assert [a["id"] for a in document["document"]["alternatives"]] == [
+        "meridian",
+        "quantis",
+        "sentinel",
+    ]
+    criteria = {c["id"] for c in document["document"]["criteria"]}
+    assert "quality" in criteria and "collaboration" not in criteria  # quantis has no score
+    one = world.client.post(
+        f"{_base(world)}/evaluations/from-portfolio",
+        json={"portfolio_id": pid, "providers": ["meridian"]},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert one.status_code == 422

@@ -40,6 +40,14 @@ class EvaluationUpdate(BaseModel):
     document: dict[str, Any]
 
 
+class EvaluationFromPortfolio(BaseModel):
+    portfolio_id: int = Field(ge=1, le=MAX_ID)
+    name: Annotated[str | None, StringConstraints(max_length=200)] = None
+    providers: list[ShortText] | None = Field(
+        None, max_length=200, description="The providers to compare; all of them when absent."
+    )
+
+
 class EvaluationRun(BaseModel):
     """As `crosource evaluate --format json` prints it."""
 

@@ -9,12 +9,13 @@ from fastapi.responses import Response
 
 from crosource import __version__
 from crosource.services import evaluations as service
-from crosource.store import evaluations
+from crosource.store import evaluations, portfolios
 from crosource.web.deps import MAX_ID, DbSession, Editor, Reader
 from crosource.web.schemas_evaluate import (
     ConsistencyIn,
     ConsistencyOut,
     EvaluationDetail,
+    EvaluationFromPortfolio,
     EvaluationOut,
     EvaluationPage,
     EvaluationRun,
@@ -59,6 +60,33 @@ def import_evaluation(
         )
     session.commit()
     return EvaluationOut.model_validate(record)
+
+
+@router.post("/evaluations/from-portfolio", response_model=EvaluationOut, status_code=201)
+def evaluation_from_portfolio(
+    body: EvaluationFromPortfolio, member: Editor, session: DbSession
+) -> EvaluationOut:
+    """Compare a portfolio's providers on the catalog criteria all of them are scored on,
+    equally weighted (set the weights afterwards with judgments)."""
+    portfolio = portfolios.load(
+        session, workspace_id=member.workspace_id, portfolio_id=body.portfolio_id
+    )
+    record = portfolios.get_record(
+        session, workspace_id=member.workspace_id, portfolio_id=body.portfolio_id
+    )
+    evaluation = service.from_portfolio(portfolio, body.providers)
+    name = (body.name or "").strip() or evaluations.free_name(
+        session, workspace_id=member.workspace_id, name=f"Providers of {record.name}"
+    )
+    created = evaluations.add_evaluation(
+        session,
+        workspace_id=member.workspace_id,
+        name=name,
+        evaluation=evaluation,
+        actor_id=member.user_id,
+    )
+    session.commit()
+    return EvaluationOut.model_validate(created)
 
 
 @router.get("/evaluations/{evaluation_id}", response_model=EvaluationDetail)
