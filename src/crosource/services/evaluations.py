@@ -155,11 +155,16 @@ def without_evaluator(evaluation: Evaluation, evaluator: str) -> dict[str, Any]:
 def from_portfolio(portfolio: Portfolio, provider_ids: list[str] | None = None) -> Evaluation:
     """An evaluation of the portfolio's providers on the catalog criteria every one of them is
     scored on, equally weighted (weights to be set by judgments afterwards)."""
+    known = {p.id for p in portfolio.providers}
+    unknown = sorted({p for p in provider_ids or [] if p not in known})
+    if unknown:
+        raise InvalidInput.single(
+            "providers", f"not providers of the portfolio: {', '.join(unknown)}"
+        )
     chosen = [p for p in portfolio.providers if provider_ids is None or p.id in set(provider_ids)]
     if len(chosen) < 2:
         raise InvalidInput.single("providers", "choose at least two providers to compare")
-    known = list(catalog.by_id("criteria"))
-    common = [c for c in known if all(c in p.scores for p in chosen)]
+    common = [c for c in catalog.by_id("criteria") if all(c in p.scores for p in chosen)]
     if not common:
         raise InvalidInput.single(
             "providers", "these providers share no scored criterion; score them in the portfolio"
