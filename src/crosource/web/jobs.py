@@ -24,6 +24,10 @@ BEAT_SECONDS = 5.0
 PROGRESS_SECONDS = 0.5
 
 
+class Stopped(Exception):
+    """The application is shutting down: a running analysis stops at its next progress report."""
+
+
 class JobRunner:
     def __init__(self, sessions: sessionmaker[Session], workers: int = 1) -> None:
         self.sessions = sessions
@@ -45,6 +49,8 @@ class JobRunner:
         self.pool.submit(self._run, job_id)
 
     def shutdown(self) -> None:
+        """Stop: queued jobs are dropped and a running simulation ends at its next chunk; both
+        are then seen as interrupted (stale heartbeat) and can be run again."""
         self.stopping.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -65,6 +71,9 @@ class JobRunner:
             self.running.add(job_id)
         try:
             self._execute(job_id)
+        except Stopped:
+            with self.sessions.begin() as session:
+                jobs.fail(session, job_id, "interrupted: the application stopped; run it again")
         except Exception as exc:  # the boundary of a job: its error is stored, not raised
             log.exception("job %s failed", job_id)
             with self.sessions.begin() as session:
@@ -93,6 +102,8 @@ class JobRunner:
                 jobs.set_progress(session, job_id, progress=0.0, stage=text)
 
         def progress(done: int, total: int) -> None:
+            if self.stopping.is_set():
+                raise Stopped
             now = time.monotonic()
             if now - last[0] < PROGRESS_SECONDS and done < total:
                 return
