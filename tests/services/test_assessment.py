@@ -49,6 +49,8 @@ def test_parsers_say_what_is_expected() -> None:
             assessment.number(1)(bad)
     with pytest.raises(ValueError, match="whole number"):
         assessment.number(1, whole=True)("2.5")
+    with pytest.raises(ValueError, match="at most 10,000"):
+        assessment.number(1, whole=True, maximum=10_000)("1e200")
     assert assessment.yes_no("Y") is True and assessment.yes_no("no") is False
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         assessment.date("2027-13-01")

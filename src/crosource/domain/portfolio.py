@@ -89,13 +89,18 @@ def _phase_from_number(value: Any) -> Any:
     return value
 
 
+# The largest whole number the engines can compute with (numpy's int64); larger ones would fail
+# deep inside a computation instead of being refused here.
+MAX_WHOLE = 2**63 - 1
+
+
 class Study(Model):
     id: Id
     program: Id
     phase: Phase
     start: dt.date
-    regions: dict[RegionId, Annotated[int, Field(ge=0)]] = Field(min_length=1)
-    patients: Annotated[int, Field(gt=0)]
+    regions: dict[RegionId, Annotated[int, Field(ge=0, le=MAX_WHOLE)]] = Field(min_length=1)
+    patients: Annotated[int, Field(gt=0, le=MAX_WHOLE)]
     enrollment_rate: Positive
     treatment_followup_months: NonNegative = 0.0
     complexity: Level = "medium"

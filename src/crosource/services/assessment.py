@@ -33,6 +33,10 @@ from crosource.io.errors import FileProblem, InvalidInput, render_path
 MAX_PROGRAMS = 20
 MAX_STUDIES = 100
 MAX_TEXT = 100
+# What a form accepts, far above any real study (assumption): a typing slip such as 1e20 is
+# refused at its field instead of becoming a portfolio of absurd size.
+MAX_PATIENTS = 10_000_000
+MAX_SITES_PER_REGION = 100_000
 
 
 def choice(options: tuple[str, ...]) -> Callable[[str], str]:
@@ -44,7 +48,9 @@ def choice(options: tuple[str, ...]) -> Callable[[str], str]:
     return parse
 
 
-def number(minimum: float = 0.0, whole: bool = False) -> Callable[[str], float]:
+def number(
+    minimum: float = 0.0, whole: bool = False, maximum: float | None = None
+) -> Callable[[str], float]:
     def parse(answer: str) -> float:
         try:
             value = float(answer)
@@ -52,9 +58,11 @@ def number(minimum: float = 0.0, whole: bool = False) -> Callable[[str], float]:
             raise ValueError("expected a number") from None
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("expected a finite number")
+        kind = "a whole number" if whole else "a number"
         if value < minimum or (whole and not value.is_integer()):
-            kind = "a whole number" if whole else "a number"
             raise ValueError(f"expected {kind} of at least {minimum:g}")
+        if maximum is not None and value > maximum:
+            raise ValueError(f"expected {kind} of at most {maximum:,.0f}")
         return value
 
     return parse

@@ -18,7 +18,9 @@ from crosource import catalog
 from crosource.domain.portfolio import InternalCapability, Preferences, Program, Study
 from crosource.domain.taxonomy import FUNCTIONS, LEVELS, PHASES, REGIONS, STAGES, THERAPEUTIC_AREAS
 from crosource.services.assessment import (
+    MAX_PATIENTS,
     MAX_PROGRAMS,
+    MAX_SITES_PER_REGION,
     MAX_STUDIES,
     Draft,
     choice,
@@ -116,7 +118,7 @@ def _rows(form: Form, most: int) -> int:
 def _optional_whole(value: str) -> int:
     if not value:
         return 0
-    return int(number(0, whole=True)(value))
+    return int(number(0, whole=True, maximum=MAX_SITES_PER_REGION)(value))
 
 
 # Reading a posted step into the draft.
@@ -294,7 +296,9 @@ def _read_studies(form: Form, draft: Draft, remove: int | None) -> Outcome:
             "program": _field(form, f"s{i}.program", _one_of(program_ids, "program"), found),
             "phase": _field(form, f"s{i}.phase", choice(PHASES), found),
             "start": _field(form, f"s{i}.start", date, found),
-            "patients": _field(form, f"s{i}.patients", number(1, whole=True), found),
+            "patients": _field(
+                form, f"s{i}.patients", number(1, whole=True, maximum=MAX_PATIENTS), found
+            ),
             "enrollment_rate": _field(form, f"s{i}.enrollment_rate", number(0.001), found),
             "treatment_followup_months": _field(
                 form, f"s{i}.treatment_followup_months", number(), found

@@ -18,7 +18,15 @@ from crosource.domain.validation import validate_portfolio
 from crosource.io import yaml_io
 from crosource.io.errors import FileProblem, InvalidInput
 from crosource.io.portfolio_io import EXCEL_SUFFIXES, YAML_SUFFIXES
-from crosource.services.assessment import choice, date, number, preference_questions, text
+from crosource.services.assessment import (
+    MAX_PATIENTS,
+    MAX_SITES_PER_REGION,
+    choice,
+    date,
+    number,
+    preference_questions,
+    text,
+)
 from crosource.store import portfolios
 from crosource.store.tables import PortfolioRecord
 
@@ -112,7 +120,7 @@ def edit_study(document: dict[str, Any], study_id: str, form: Form) -> dict[str,
     parsers: dict[str, Any] = {
         "phase": choice(PHASES),
         "start": date,
-        "patients": number(1, whole=True),
+        "patients": number(1, whole=True, maximum=MAX_PATIENTS),
         "enrollment_rate": number(0.001),
         "treatment_followup_months": number(),
         "complexity": choice(LEVELS),
@@ -141,7 +149,7 @@ def edit_study(document: dict[str, Any], study_id: str, form: Form) -> dict[str,
 
 
 def _optional_sites(value: str) -> int:
-    return int(number(0, whole=True)(value)) if value else 0
+    return int(number(0, whole=True, maximum=MAX_SITES_PER_REGION)(value)) if value else 0
 
 
 def yaml_document(source: str, limit: int) -> dict[str, Any]:
