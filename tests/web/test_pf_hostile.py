@@ -89,3 +89,17 @@ def test_numbers_too_large_for_the_engine_are_refused(seeded: World) -> None:
         headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
     )
     assert page.status_code == 422 and "at most 10,000,000" in page.text
+
+
+def test_odd_assessment_answers_through_the_api(world: World) -> None:
+    csrf = world.sign_in("analyst@acme.test")
+    url = f"/api/v1/workspaces/{world.workspaces['Acme']}/assessment"
+    headers = {"X-CSRF-Token": csrf}
+    program = {"id": "P1", "therapeutic_area": "other", "name": "a\x00b", "modality": "x" * 10}
+    answer = world.client.put(url, json={"answers": {"programs": [program]}}, headers=headers)
+    assert answer.status_code < 500
+    huge = {**program, "name": "x" * 2_000_000}
+    answer = world.client.put(url, json={"answers": {"programs": [huge]}}, headers=headers)
+    assert answer.status_code == 413
+    finish = world.client.post(f"{url}/finish", json={"name": "\x00"}, headers=headers)
+    assert 400 <= finish.status_code < 500

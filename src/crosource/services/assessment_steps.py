@@ -225,8 +225,8 @@ def _read_programs(form: Form, draft: Draft, remove: int | None) -> Outcome:
         pid = _field(form, f"p{i}.id", text, row_errors)
         area = _field(form, f"p{i}.therapeutic_area", _area, row_errors)
         name = form.get(f"p{i}.name", "").strip()
-        if len(name) > 200:
-            row_errors[f"p{i}.name"] = "at most 200 characters"
+        if name:
+            name = _field(form, f"p{i}.name", text, row_errors) or ""
         if pid is not None and pid in seen:
             row_errors[f"p{i}.id"] = f"program {seen[pid] + 1} has this id already"
         seen.setdefault(pid, new)

@@ -3,6 +3,8 @@ until it makes a portfolio."""
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter
 
 from crosource.services.assessment import build_from_draft, draft_from_data
@@ -10,6 +12,7 @@ from crosource.services.assessment_steps import STEP_KEYS
 from crosource.services.recommendation import recommend_stored
 from crosource.store import assessments, portfolios
 from crosource.web.deps import DbSession, Editor, PortfolioId, Reader
+from crosource.web.errors import ApiError
 from crosource.web.schemas import PortfolioOut
 from crosource.web.schemas_portfolio import (
     AssessmentFinish,
@@ -19,6 +22,8 @@ from crosource.web.schemas_portfolio import (
 )
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}", tags=["recommend"])
+# A draft of the largest questionnaire is tens of kilobytes; far more is not an answer.
+MAX_DRAFT_CHARS = 1_000_000
 
 
 @router.get("/portfolios/{portfolio_id}/recommendation", response_model=RecommendationOut)
@@ -58,11 +63,14 @@ def get_assessment(member: Editor, session: DbSession) -> AssessmentOut:
 @router.put("/assessment", response_model=AssessmentOut)
 def put_assessment(body: AssessmentIn, member: Editor, session: DbSession) -> AssessmentOut:
     """Save the answers so far and the step reached (each answer checked against its field)."""
+    answers = body.answers.model_dump(mode="json")
+    if len(json.dumps(answers)) > MAX_DRAFT_CHARS:
+        raise ApiError(413, "too_large", f"the answers exceed {MAX_DRAFT_CHARS:,} characters")
     assessments.save_draft(
         session,
         workspace_id=member.workspace_id,
         user_id=member.user_id,
-        answers=body.answers.model_dump(mode="json"),
+        answers=answers,
         step=body.step,
     )
     session.commit()
