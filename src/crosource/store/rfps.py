@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crosource import catalog
@@ -182,6 +183,21 @@ def _open_for(session: Session, workspace_id: int, rfp_id: int, provider_id: str
     return rfp
 
 
+def _add_answer(
+    session: Session,
+    record: BidRecord,
+    workspace_id: int,
+    actor_id: int | None,
+    new: dict[str, Any],
+) -> BidRecord:
+    try:
+        return add_created(
+            session, record, workspace_id=workspace_id, actor_id=actor_id, entity="bid", new=new
+        )
+    except IntegrityError:  # the same provider's first answer sent twice at once
+        raise Conflict("your answer was being saved from elsewhere; send it again") from None
+
+
 def _foreign_rows(file: Path, provider_id: str) -> list[FileProblem]:
     """Rows of the grid that name another provider: a provider bids only for itself."""
     if file.suffix.lower() == ".csv":
@@ -256,9 +272,7 @@ def submit_bid(
             answers={},
             filename=filename[:200],
         )
-        return add_created(
-            session, record, workspace_id=workspace_id, actor_id=actor_id, entity="bid", new=new
-        )
+        return _add_answer(session, record, workspace_id, actor_id, new)
     old = {"provider": provider_id, "lines": len(record.lines), "filename": record.filename}
     record.lines, record.assumptions, record.filename = lines, dict(bid.assumptions), filename[:200]
     record_change(
@@ -311,13 +325,8 @@ def save_answers(
         record = BidRecord(
             rfp_id=rfp.id, provider_id=provider_id, lines=[], assumptions={}, answers=kept
         )
-        return add_created(
-            session,
-            record,
-            workspace_id=workspace_id,
-            actor_id=actor_id,
-            entity="bid",
-            new={"provider": provider_id, "answers": kept},
+        return _add_answer(
+            session, record, workspace_id, actor_id, {"provider": provider_id, "answers": kept}
         )
     old = dict(record.answers)
     record.answers = kept
