@@ -208,3 +208,31 @@ def test_edit_as_yaml_and_download(world: World) -> None:
     assert saved.status_code == 200 and "Saved Chairs" in saved.text
     stored = _stored(world, eid)
     assert stored.version == 2 and stored.document["alternatives"][0]["scores"]["quality"] == 3
+
+
+def test_an_evaluation_where_the_gates_leave_one_provider(world: World) -> None:
+    app: Any = world.client.app
+    document = {
+        "schema": "crosource/evaluation@1",
+        "criteria": [{"id": "quality"}, {"id": "cost", "direction": "cost"}],
+        "weights": {"quality": 1, "cost": 1},
+        "gates": [{"id": "insurance"}],
+        "alternatives": [
+            {"id": "x", "scores": {"quality": 3, "cost": 10}, "gates": {"insurance": True}},
+            {"id": "y", "scores": {"quality": 2, "cost": 9}, "gates": {"insurance": False}},
+        ],
+    }
+    with app.state.sessions() as session:
+        record = evaluations.add_evaluation(
+            session,
+            workspace_id=world.workspaces["Acme"],
+            name="Gated",
+            evaluation=evaluations.document_to_evaluation(document, "gated"),
+        )
+        session.commit()
+        eid = record.id
+    world.sign_in("viewer@acme.test")
+    page = world.client.get(f"/w/{world.workspaces['Acme']}/evaluations/{eid}")
+    assert page.status_code == 200
+    assert "nothing to rank" in page.text and "✗ fails" in page.text
+    assert "Professional liability insurance" in page.text  # the catalog's gate description
