@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from crosource.store import rfps
-from tests.web.conftest import World
+from fastapi.testclient import TestClient
+
+from crosource.store import portfolios, rfps
+from crosource.store.users import add_member, create_user
+from crosource.store.workspaces import create_workspace
+from crosource.web.app import create_app
+from crosource.web.settings import Settings
+from tests.web.conftest import PASSWORD, World
+from tests.web.seed import EXAMPLES
 from tests.web.seed_evaluate import grid_csv
 
 
@@ -87,3 +94,47 @@ def test_upload_and_answer_from_the_pages(seeded: World) -> None:
         headers={"X-CSRF-Token": csrf},
     )
     assert api.status_code == 422 and _bid(world) == stored
+
+
+def test_a_grid_over_the_size_limit_is_refused(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, secret_key="limit", max_upload_bytes=300))
+    with app.state.sessions() as session:
+        space = create_workspace(session, name="Small").id
+        record = portfolios.import_portfolio_file(
+            session, workspace_id=space, file=EXAMPLES / "emerging-biotech.yaml"
+        )
+        rfp = rfps.create_rfp(
+            session,
+            workspace_id=space,
+            portfolio_id=record.id,
+            study_id="HLN-204-201",
+            title="Small",
+            invited=["meridian"],
+        )
+        user = create_user(session, email="m@small.test", password=PASSWORD)
+        add_member(
+            session, user_id=user.id, workspace_id=space, role="provider", provider_id="meridian"
+        )
+        session.commit()
+        rfp_id = rfp.id
+    with TestClient(app) as client:
+        signed = client.post(
+            "/api/v1/session", json={"email": "m@small.test", "password": PASSWORD}
+        )
+        csrf = signed.json()["csrf_token"]
+        grid = grid_csv("meridian") * 3
+        assert len(grid) > 300
+        answer = client.put(
+            f"/api/v1/workspaces/{space}/portal/rfps/{rfp_id}/bid",
+            files={"file": ("grid.csv", grid.encode(), "text/csv")},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert answer.status_code == 413
+        page = client.post(
+            f"/w/{space}/portal/rfps/{rfp_id}/bid",
+            files={"file": ("grid.csv", grid.encode(), "text/csv")},
+            data={"csrf_token": csrf},
+        )
+        assert page.status_code == 413
+    with app.state.sessions() as session:
+        assert rfps.answer_of(session, rfp_id=rfp_id, provider_id="meridian") is None
