@@ -3,8 +3,10 @@ bid grid (template, every problem with its row and column, nothing stored when i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 from fastapi.testclient import TestClient
 
 from crosource.store import portfolios, rfps
@@ -138,3 +140,25 @@ def test_a_grid_over_the_size_limit_is_refused(database_url: str) -> None:
         assert page.status_code == 413
     with app.state.sessions() as session:
         assert rfps.answer_of(session, rfp_id=rfp_id, provider_id="meridian") is None
+
+
+def test_an_excel_grid_is_accepted(seeded: World, tmp_path: Path) -> None:
+    world = seeded
+    space, rfp_id = world.workspaces["Acme"], world.ids["Acme"]["rfp_id"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in grid_csv("meridian", scale=3).splitlines():
+        cells = row.split(",")
+        sheet.append([float(c) if c.replace(".", "").isdigit() else (c or None) for c in cells])
+    path = tmp_path / "grid.xlsx"
+    book.save(path)
+    csrf = world.sign_in("cro@acme.test")
+    answer = world.client.put(
+        f"/api/v1/workspaces/{space}/portal/rfps/{rfp_id}/bid",
+        files={"file": ("grid.xlsx", path.read_bytes(), "application/octet-stream")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["filename"] == "grid.xlsx" and len(body["lines"]) == 3
+    assert body["quoted_total_usd"] == 3 * (20000 * 30 + 9000 * 20 + 2000 * 80)
