@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosource.store import jobs
+from crosource.store import jobs, rfps
 from crosource.store.tables import BidRecord, Job, PortfolioRecord, Rfp, utcnow
 
 RECENT_DAYS = 14  # assumption: failures older than two weeks are no longer news
@@ -54,13 +54,13 @@ def attention_items(session: Session, *, workspace_id: int) -> list[Attention]:
                     f"{base}/p/{record.id}/scenarios",
                 )
             )
-    rfps = session.scalars(
+    open_rfps = session.scalars(
         select(Rfp).where(Rfp.workspace_id == workspace_id, Rfp.status == "open")
     )
-    for rfp in rfps:
-        received = set(
-            session.scalars(select(BidRecord.provider_id).where(BidRecord.rfp_id == rfp.id))
-        )
+    for rfp in open_rfps:
+        # Questionnaire answers alone are not a bid: only a record with a grid's lines counts.
+        query = select(BidRecord).where(BidRecord.rfp_id == rfp.id)
+        received = {b.provider_id for b in session.scalars(query) if rfps.has_bid(b)}
         missing = [p for p in rfp.invited if p not in received]
         if missing:
             items.append(

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from crosource.io.errors import InvalidInput
@@ -97,6 +98,14 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Conflict)
     async def conflict(request: Request, exc: Conflict) -> Response:
         return respond(request, 409, "conflict", str(exc))
+
+    @app.exception_handler(IntegrityError)
+    async def clash(request: Request, exc: IntegrityError) -> Response:
+        # Two requests creating the same name at the same moment: the database keeps one and
+        # refuses the other; that is a conflict for the later one, not a server error.
+        del exc
+        message = "this clashes with a change made at the same moment; reload and try again"
+        return respond(request, 409, "conflict", message)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
