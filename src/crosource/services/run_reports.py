@@ -14,6 +14,7 @@ from typing import Any
 
 from crosource.domain.portfolio import Portfolio
 from crosource.report.templating import fragment
+from crosource.services.recommendation import Recommended
 from crosource.services.runs import has_result
 from crosource.store.errors import Conflict
 from crosource.store.tables import Job
@@ -48,11 +49,11 @@ def job_fragment(job: Job, portfolio: Portfolio) -> str:
         return job_html(job, portfolio)
 
 
-def recommendation_html(portfolio: Portfolio) -> str:
-    from crosource.engine.recommend.engine import recommend
+def recommendation_html(recommended: Recommended) -> str:
+    """The standalone recommendation report of a stored portfolio's (cached) recommendation."""
     from crosource.report.html import recommendation_html as render
 
-    return render(portfolio, recommend(portfolio))
+    return render(recommended.portfolio, recommended.result)
 
 
 def job_workbook(job: Job, portfolio: Portfolio, title: str) -> bytes:
@@ -95,12 +96,12 @@ def job_pdf(cache: PdfCache, job: Job, portfolio: Portfolio, version: int) -> by
 
 
 def recommendation_pdf(
-    cache: PdfCache, portfolio: Portfolio, portfolio_id: int, version: int
+    cache: PdfCache, recommended: Recommended, portfolio_id: int, version: int
 ) -> bytes:
     from crosource.report.pdf import html_to_pdf
 
     key = ("recommendation", portfolio_id, version)
-    return cache.get(key, lambda: html_to_pdf(recommendation_html(portfolio)))
+    return cache.get(key, lambda: html_to_pdf(recommendation_html(recommended)))
 
 
 _CACHE_LOCK = threading.Lock()

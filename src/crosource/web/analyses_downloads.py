@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from crosource.domain.portfolio import Portfolio
 from crosource.services import run_reports
+from crosource.services.recommendation import recommend_stored
 from crosource.store import jobs, portfolios
 from crosource.store.errors import Conflict
 from crosource.store.tables import Job, PortfolioRecord
@@ -78,10 +79,15 @@ def recommendation_report(
     format: RecommendationFormat,
 ) -> Response:
     record = portfolios.get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    portfolio = portfolios.document_to_portfolio(record.document, f"portfolio {record.id}")
+    recommended = recommend_stored(
+        portfolio_id=record.id,
+        version=record.version,
+        updated_at=record.updated_at,
+        document=record.document,
+    )
     stem = f"{slug(record.name)}-recommendation-v{record.version}"
     if format == "html":
-        return file_response(run_reports.recommendation_html(portfolio), format, stem)
+        return file_response(run_reports.recommendation_html(recommended), format, stem)
     cache = run_reports.cache_of(request.app.state)
-    pdf = run_reports.recommendation_pdf(cache, portfolio, record.id, record.version)
+    pdf = run_reports.recommendation_pdf(cache, recommended, record.id, record.version)
     return file_response(pdf, format, stem)
