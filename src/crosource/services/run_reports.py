@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar
 
 from crosource.domain.portfolio import Portfolio
 from crosource.report.templating import fragment
@@ -19,7 +19,9 @@ from crosource.services.runs import has_result
 from crosource.store.errors import Conflict
 from crosource.store.tables import Job
 
-PDF_CACHE_SIZE = 16  # assumption: a few reports per portfolio in use at once, ~1 MB each
+# Assumption: a few reports per portfolio in use at once; a PDF is ~1 MB, a fragment less.
+REPORT_CACHE_SIZE = 32
+T = TypeVar("T")
 
 
 def _check_reportable(job: Job) -> dict[str, Any]:
@@ -43,10 +45,16 @@ def job_html(job: Job, portfolio: Portfolio) -> str:
     return costing_html("simulate", portfolio, result)
 
 
-def job_fragment(job: Job, portfolio: Portfolio) -> str:
-    """The same report inside a page of the application, with interactive charts."""
-    with fragment():
-        return job_html(job, portfolio)
+def job_fragment(cache: ReportCache, job: Job, portfolio: Portfolio, version: int) -> str:
+    """The same report inside a page of the application, with interactive charts; rendered
+    once per run and portfolio version (a large run's report takes a few hundred ms)."""
+
+    def render() -> str:
+        with fragment():
+            return job_html(job, portfolio)
+
+    _check_reportable(job)
+    return cache.get(("fragment", job.id, version), render)
 
 
 def recommendation_html(recommended: Recommended) -> str:
@@ -65,20 +73,22 @@ def job_workbook(job: Job, portfolio: Portfolio, title: str) -> bytes:
     return simulation_workbook(title, result, portfolio.currency)
 
 
-class PdfCache:
-    """The last few PDFs printed, by what they show (a run and the portfolio version it names,
-    or a portfolio version); printing the same report twice is never needed."""
+class ReportCache:
+    """The last few reports rendered (PDFs, and run fragments for the pages), by what they show
+    (a run and the portfolio version it names, or a portfolio version): a finished run never
+    changes, so rendering the same report twice is never needed."""
 
-    def __init__(self, size: int = PDF_CACHE_SIZE) -> None:
+    def __init__(self, size: int = REPORT_CACHE_SIZE) -> None:
         self.size = size
-        self.items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
-                return self.items[key]
+                found: T = self.items[key]
+                return found
         made = make()  # outside the lock: printing takes seconds and other reports may wait
         with self.lock:
             self.items[key] = made
@@ -88,7 +98,7 @@ class PdfCache:
         return made
 
 
-def job_pdf(cache: PdfCache, job: Job, portfolio: Portfolio, version: int) -> bytes:
+def job_pdf(cache: ReportCache, job: Job, portfolio: Portfolio, version: int) -> bytes:
     from crosource.report.pdf import html_to_pdf
 
     _check_reportable(job)
@@ -96,7 +106,7 @@ def job_pdf(cache: PdfCache, job: Job, portfolio: Portfolio, version: int) -> by
 
 
 def recommendation_pdf(
-    cache: PdfCache, recommended: Recommended, portfolio_id: int, version: int
+    cache: ReportCache, recommended: Recommended, portfolio_id: int, version: int
 ) -> bytes:
     from crosource.report.pdf import html_to_pdf
 
@@ -107,12 +117,12 @@ def recommendation_pdf(
 _CACHE_LOCK = threading.Lock()
 
 
-def cache_of(state: Any) -> PdfCache:
+def cache_of(state: Any) -> ReportCache:
     """The PDF cache of one application (its `app.state`), made on first use: each application
     has its own, so two databases served by one process never share a report."""
     with _CACHE_LOCK:
         cache = getattr(state, "pdf_cache", None)
-        if not isinstance(cache, PdfCache):
-            cache = PdfCache()
+        if not isinstance(cache, ReportCache):
+            cache = ReportCache()
             state.pdf_cache = cache
         return cache

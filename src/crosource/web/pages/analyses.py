@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from crosource.io.errors import InvalidInput
 from crosource.services import runs
 from crosource.services.analyses import AnalysisRequest, OptimizeRequest, SimulateRequest
-from crosource.services.run_reports import job_fragment
+from crosource.services.run_reports import cache_of, job_fragment
 from crosource.store import jobs, portfolios
 from crosource.store.tables import Job, PortfolioRecord
 from crosource.web.analyses_downloads import job_with_portfolio
@@ -300,7 +300,7 @@ async def run_optimizer(
     return _start(request, session, viewer, portfolio_id, body)
 
 
-def _job_context(session: Session, viewer: Viewer, job_id: int) -> dict[str, Any]:
+def _job_context(request: Request, session: Session, viewer: Viewer, job_id: int) -> dict[str, Any]:
     assert viewer.workspace is not None
     job, record, portfolio = job_with_portfolio(
         session, workspace_id=viewer.workspace.id, job_id=job_id
@@ -309,7 +309,8 @@ def _job_context(session: Session, viewer: Viewer, job_id: int) -> dict[str, Any
     unreadable = False
     if runs.has_result(job):
         try:
-            report = markup(job_fragment(job, portfolio))
+            cache = cache_of(request.app.state)
+            report = markup(job_fragment(cache, job, portfolio, record.version))
         except (KeyError, TypeError, ValueError, IndexError):
             # A result stored by another version of the program: say so rather than fail.
             log.exception("the result of job %s cannot be shown", job.id)
@@ -329,7 +330,7 @@ def _job_context(session: Session, viewer: Viewer, job_id: int) -> dict[str, Any
 def job_page(
     request: Request, job_id: JobId, viewer: SponsorReader, session: DbSession
 ) -> Response:
-    context = _job_context(session, viewer, job_id)
+    context = _job_context(request, session, viewer, job_id)
     kind = "Cost-risk run" if context["job"].kind == "simulate" else "Optimizer run"
     return render(
         request,
@@ -347,7 +348,10 @@ def job_status(
 ) -> Response:
     """The part of the job page that changes: polled every second while the run is active."""
     return render(
-        request, "an_job_status.html.j2", viewer=viewer, **_job_context(session, viewer, job_id)
+        request,
+        "an_job_status.html.j2",
+        viewer=viewer,
+        **_job_context(request, session, viewer, job_id),
     )
 
 
