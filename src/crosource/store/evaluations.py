@@ -17,7 +17,8 @@ from crosource.domain.validation import validate_model
 from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.evaluation_io import load_evaluation
 from crosource.store.audit import add_created, record_change
-from crosource.store.errors import Conflict, NotFound, check_text
+from crosource.store.errors import Conflict, check_text
+from crosource.store.scoped import by_name, in_workspace
 from crosource.store.tables import EvaluationRecord
 
 
@@ -93,11 +94,13 @@ def import_evaluation_file(
 
 
 def get_record(session: Session, *, workspace_id: int, evaluation_id: int) -> EvaluationRecord:
-    record = session.get(EvaluationRecord, evaluation_id)
-    # Another workspace's evaluation is reported as absent: ids reveal nothing across them.
-    if record is None or record.workspace_id != workspace_id:
-        raise NotFound(f"no evaluation {evaluation_id} in this workspace")
-    return record
+    return in_workspace(
+        session,
+        EvaluationRecord,
+        workspace_id=workspace_id,
+        row_id=evaluation_id,
+        what="evaluation",
+    )
 
 
 def load(session: Session, *, workspace_id: int, evaluation_id: int) -> Evaluation:
@@ -108,14 +111,7 @@ def load(session: Session, *, workspace_id: int, evaluation_id: int) -> Evaluati
 def list_records(
     session: Session, *, workspace_id: int, limit: int = 100, offset: int = 0
 ) -> list[EvaluationRecord]:
-    query = (
-        select(EvaluationRecord)
-        .where(EvaluationRecord.workspace_id == workspace_id)
-        .order_by(EvaluationRecord.name)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.scalars(query))
+    return by_name(session, EvaluationRecord, workspace_id=workspace_id, limit=limit, offset=offset)
 
 
 def _check_version(record: EvaluationRecord, expected_version: int) -> None:

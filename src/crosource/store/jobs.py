@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crosource.store.errors import NotFound
+from crosource.store.scoped import in_workspace
 from crosource.store.tables import Job, utcnow
 
 STALE_SECONDS = 60  # assumption: runners beat every 5 s; twelve missed beats mean it is gone
@@ -62,9 +62,7 @@ def _expire_if_stale(job: Job, now: datetime) -> None:
 
 
 def get_job(session: Session, *, workspace_id: int, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None or job.workspace_id != workspace_id:
-        raise NotFound(f"no job {job_id} in this workspace")
+    job = in_workspace(session, Job, workspace_id=workspace_id, row_id=job_id, what="job")
     _expire_if_stale(job, utcnow())
     return job
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from crosource.store.audit import record_change
 from crosource.store.errors import Conflict, Invalid, NotFound
+from crosource.store.scoped import in_workspace
 from crosource.store.tables import ROLES, ApiToken, Membership, User, utcnow
 from crosource.store.users import (
     add_member,
@@ -55,10 +56,9 @@ def invite(
 
 
 def _member(session: Session, *, workspace_id: int, member_id: int) -> Membership:
-    member = session.get(Membership, member_id)
-    if member is None or member.workspace_id != workspace_id:
-        raise NotFound(f"no member {member_id} in this workspace")
-    return member
+    return in_workspace(
+        session, Membership, workspace_id=workspace_id, row_id=member_id, what="member"
+    )
 
 
 def _owners(session: Session, workspace_id: int) -> int:

@@ -17,7 +17,8 @@ from crosource.domain.validation import validate_portfolio
 from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.portfolio_io import load_portfolio, save_portfolio
 from crosource.store.audit import add_created, record_change
-from crosource.store.errors import Conflict, NotFound, check_text
+from crosource.store.errors import Conflict, check_text
+from crosource.store.scoped import by_name, in_workspace
 from crosource.store.tables import Assessment, PortfolioRecord
 
 
@@ -67,11 +68,9 @@ def import_portfolio_file(
 
 
 def get_record(session: Session, *, workspace_id: int, portfolio_id: int) -> PortfolioRecord:
-    record = session.get(PortfolioRecord, portfolio_id)
-    # A portfolio of another workspace is reported as absent, so ids reveal nothing across them.
-    if record is None or record.workspace_id != workspace_id:
-        raise NotFound(f"no portfolio {portfolio_id} in this workspace")
-    return record
+    return in_workspace(
+        session, PortfolioRecord, workspace_id=workspace_id, row_id=portfolio_id, what="portfolio"
+    )
 
 
 def load(session: Session, *, workspace_id: int, portfolio_id: int) -> Portfolio:
@@ -82,14 +81,7 @@ def load(session: Session, *, workspace_id: int, portfolio_id: int) -> Portfolio
 def list_records(
     session: Session, *, workspace_id: int, limit: int = 100, offset: int = 0
 ) -> list[PortfolioRecord]:
-    query = (
-        select(PortfolioRecord)
-        .where(PortfolioRecord.workspace_id == workspace_id)
-        .order_by(PortfolioRecord.name)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.scalars(query))
+    return by_name(session, PortfolioRecord, workspace_id=workspace_id, limit=limit, offset=offset)
 
 
 def replace_document(

@@ -25,6 +25,7 @@ from crosource.io.errors import FileProblem, InvalidInput
 from crosource.store import portfolios
 from crosource.store.audit import add_created, record_change
 from crosource.store.errors import Conflict, Invalid, NotFound, check_text
+from crosource.store.scoped import in_workspace
 from crosource.store.tables import BidRecord, Rfp
 
 MAX_ANSWER = 4000
@@ -84,10 +85,7 @@ def create_rfp(
 
 
 def get_rfp(session: Session, *, workspace_id: int, rfp_id: int) -> Rfp:
-    rfp = session.get(Rfp, rfp_id)
-    if rfp is None or rfp.workspace_id != workspace_id:
-        raise NotFound(f"no RFP {rfp_id} in this workspace")
-    return rfp
+    return in_workspace(session, Rfp, workspace_id=workspace_id, row_id=rfp_id, what="RFP")
 
 
 def invited_rfp(
