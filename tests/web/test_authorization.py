@@ -33,6 +33,11 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("PUT", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/export"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/audit"): {"owner"},
+    # members, for owners
+    ("GET", "/api/v1/workspaces/{workspace_id}/members"): {"owner"},
+    ("POST", "/api/v1/workspaces/{workspace_id}/members"): {"owner"},
+    ("PATCH", "/api/v1/workspaces/{workspace_id}/members/{member_id}"): {"owner"},
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/members/{member_id}"): {"owner"},
     # part A: the recommendation for every sponsor role, deletion for owners, the assessment
     # (each user's own draft) for editors
     ("GET", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/recommendation"): READERS,

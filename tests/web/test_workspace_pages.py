@@ -147,3 +147,41 @@ def test_the_audit_page_lists_changes_and_forms_need_their_token(world: World) -
     assert page.status_code == 200
     assert "api_token" in page.text and "name: audited token" in page.text
     assert "owner@acme.test" in page.text
+
+
+def test_the_members_api_adds_changes_and_removes(world: World) -> None:
+    acme = world.workspaces["Acme"]
+    csrf = world.sign_in("owner@acme.test")
+    headers = {"X-CSRF-Token": csrf}
+    base = f"/api/v1/workspaces/{acme}/members"
+    added = world.client.post(
+        base,
+        json={"email": "api.member@acme.test", "role": "viewer", "password": "api password 123"},
+        headers=headers,
+    )
+    assert added.status_code == 201, added.text
+    member = added.json()
+    assert member["email"] == "api.member@acme.test" and member["role"] == "viewer"
+    listed = world.client.get(base).json()["items"]
+    assert "api.member@acme.test" in [m["email"] for m in listed]
+    refused = world.client.patch(
+        f"{base}/{member['id']}", json={"role": "provider"}, headers=headers
+    )
+    assert refused.status_code == 422 and "provider id" in refused.json()["error"]["message"]
+    changed = world.client.patch(
+        f"{base}/{member['id']}",
+        json={"role": "provider", "provider_id": "meridian"},
+        headers=headers,
+    )
+    assert changed.json()["provider_id"] == "meridian"
+    owners = [m for m in listed if m["role"] == "owner"]
+    assert world.client.delete(f"{base}/{owners[0]['id']}", headers=headers).status_code == 409
+    assert world.client.delete(f"{base}/{member['id']}", headers=headers).status_code == 204
+    assert world.client.delete(f"{base}/{member['id']}", headers=headers).status_code == 404
+    without = world.client.post(
+        base, json={"email": "nobody.yet@acme.test", "role": "viewer"}, headers=headers
+    )
+    assert without.status_code == 422
+    assert "nobody.yet@acme.test" not in [
+        m["email"] for m in world.client.get(base).json()["items"]
+    ]

@@ -165,3 +165,8 @@ def revoke_token(session: Session, *, user_id: int, workspace_id: int, token_id:
             entity_id=str(token.id),
             old={"name": token.name},
         )
+
+
+def email_of(session: Session, member: Membership) -> str:
+    user = session.get(User, member.user_id)
+    return user.email if user is not None else ""

@@ -4,6 +4,7 @@ from crosource.web.routes import (
     audit,
     evaluations,
     jobs,
+    members,
     portal,
     portfolios,
     recommend,
@@ -12,4 +13,15 @@ from crosource.web.routes import (
     session,
 )
 
-MODULES = (session, portfolios, recommend, jobs, reports, evaluations, rfps, portal, audit)
+MODULES = (
+    session,
+    portfolios,
+    recommend,
+    jobs,
+    reports,
+    evaluations,
+    rfps,
+    portal,
+    members,
+    audit,
+)
