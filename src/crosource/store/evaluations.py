@@ -18,7 +18,7 @@ from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.evaluation_io import load_evaluation
 from crosource.store.audit import add_created, record_change
 from crosource.store.errors import Conflict, check_text
-from crosource.store.scoped import by_name, in_workspace
+from crosource.store.scoped import by_name, check_version, in_workspace
 from crosource.store.tables import EvaluationRecord
 
 
@@ -114,14 +114,6 @@ def list_records(
     return by_name(session, EvaluationRecord, workspace_id=workspace_id, limit=limit, offset=offset)
 
 
-def _check_version(record: EvaluationRecord, expected_version: int) -> None:
-    if record.version != expected_version:
-        raise Conflict(
-            f"evaluation {record.id} changed since version {expected_version} "
-            f"(now version {record.version}); reload it and apply the change again"
-        )
-
-
 def replace_document(
     session: Session,
     *,
@@ -133,7 +125,7 @@ def replace_document(
 ) -> EvaluationRecord:
     """Replace an evaluation's content; refuse invalid content and edits of a stale copy."""
     record = get_record(session, workspace_id=workspace_id, evaluation_id=evaluation_id)
-    _check_version(record, expected_version)
+    check_version(record, expected_version, what="evaluation")
     evaluation = document_to_evaluation(document, f"evaluation {evaluation_id}")
     old = record.document
     record.document = evaluation_to_document(evaluation)
@@ -161,7 +153,7 @@ def delete_evaluation(
 ) -> None:
     """Delete an evaluation, only if it is still the version the user saw."""
     record = get_record(session, workspace_id=workspace_id, evaluation_id=evaluation_id)
-    _check_version(record, expected_version)
+    check_version(record, expected_version, what="evaluation")
     record_change(
         session,
         workspace_id=workspace_id,

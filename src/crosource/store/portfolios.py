@@ -18,7 +18,7 @@ from crosource.io.errors import FileProblem, InvalidInput, render_path
 from crosource.io.portfolio_io import load_portfolio, save_portfolio
 from crosource.store.audit import add_created, record_change
 from crosource.store.errors import Conflict, check_text
-from crosource.store.scoped import by_name, in_workspace
+from crosource.store.scoped import by_name, check_version, in_workspace
 from crosource.store.tables import Assessment, PortfolioRecord
 
 
@@ -95,11 +95,7 @@ def replace_document(
 ) -> PortfolioRecord:
     """Replace a portfolio's content; refuse invalid content and edits made on a stale copy."""
     record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    if record.version != expected_version:
-        raise Conflict(
-            f"portfolio {portfolio_id} changed since version {expected_version} "
-            f"(now version {record.version}); reload it and apply the change again"
-        )
+    check_version(record, expected_version, what="portfolio")
     portfolio = document_to_portfolio(document, f"portfolio {portfolio_id}")
     old = record.document
     _store_document(record, portfolio)
@@ -128,11 +124,7 @@ def delete_portfolio(
     """Delete a portfolio and what belongs to it (its runs, RFPs and bids, by the tables'
     cascades); the audit event keeps the document. Refused on a stale version."""
     record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    if record.version != expected_version:
-        raise Conflict(
-            f"portfolio {portfolio_id} changed since version {expected_version} "
-            f"(now version {record.version}); reload it before deleting it"
-        )
+    check_version(record, expected_version, what="portfolio", then="delete it then")
     # A finished assessment points at the portfolio it made; left behind, it would turn back
     # into an unfinished draft when the reference is cleared.
     session.execute(delete(Assessment).where(Assessment.portfolio_id == portfolio_id))

@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crosource.store.errors import NotFound
+from crosource.store.errors import Conflict, NotFound
 from crosource.store.tables import EvaluationRecord, Job, Membership, PortfolioRecord, Rfp
 
 Scoped = TypeVar("Scoped", PortfolioRecord, EvaluationRecord, Rfp, Job, Membership)
@@ -26,6 +26,17 @@ def in_workspace(
     if row is None or row.workspace_id != workspace_id:
         raise NotFound(f"no {what} {row_id} in this workspace")
     return row
+
+
+def check_version(
+    row: Named, expected_version: int, *, what: str, then: str = "apply the change again"
+) -> None:
+    """Optimistic locking: refuse a change made on a copy older than the stored row."""
+    if row.version != expected_version:
+        raise Conflict(
+            f"{what} {row.id} changed since version {expected_version} "
+            f"(now version {row.version}); reload it and {then}"
+        )
 
 
 def by_name(
