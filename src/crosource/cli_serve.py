@@ -37,7 +37,8 @@ def serve(
         with app.state.sessions.begin() as session:
             load_demo(session, name=settings.setup_workspace, examples=examples)
         err.print(
-            f"Demo workspace {settings.setup_workspace!r}: the example portfolios, an evaluation and an RFP with bids loaded."
+            f"Demo workspace {settings.setup_workspace!r}: the example portfolios, "
+            "an evaluation and an RFP with bids loaded."
         )
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if app.state.setup_token:
