@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
@@ -10,6 +11,19 @@ from rich.console import Console
 from crosource.io.errors import InvalidInput
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Say plainly that the port is taken, before anything is printed or loaded."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InvalidInput.single(
+                "--port", f"cannot listen on {host}:{port} ({exc.strerror}); choose another port"
+            ) from None
 
 
 def serve(
@@ -28,6 +42,7 @@ def serve(
     from crosource.web.app import create_app
     from crosource.web.settings import Settings
 
+    _check_port(host, port)
     settings = Settings()
     app = create_app(settings)
     if demo:
