@@ -31,6 +31,10 @@ class InvalidInput(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def details(self) -> list[dict[str, str]]:
+        """Every problem as {"where", "message"}: the API's error details, a page's list."""
+        return [{"where": p.where, "message": p.message} for p in self.problems]
+
     @classmethod
     def single(cls, file: str, message: str, where: str = "") -> InvalidInput:
         return cls([FileProblem(file, where, message)])

@@ -82,7 +82,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidInput)
     async def invalid_input(request: Request, exc: InvalidInput) -> Response:
-        details = [{"where": p.where, "message": p.message} for p in exc.problems]
+        details = exc.details()
         count = len(details)
         message = f"{count} problem{'s' if count != 1 else ''}; nothing was changed"
         return respond(request, 422, "invalid_input", message, details)

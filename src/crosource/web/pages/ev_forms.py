@@ -17,10 +17,6 @@ from crosource.web.pages.common import Viewer
 PAGE_CONTROLS = {"csrf_token", "evaluator", "version"}
 
 
-def problems_of(exc: InvalidInput) -> list[dict[str, str]]:
-    return [{"where": p.where, "message": p.message} for p in exc.problems]
-
-
 def text(form: FormData, key: str) -> str:
     value = form.get(key)
     return value if isinstance(value, str) else ""

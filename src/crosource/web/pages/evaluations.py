@@ -83,7 +83,7 @@ async def import_evaluation(
             )
     except InvalidInput as exc:
         session.rollback()
-        return _list_page(request, viewer, session, ev_forms.problems_of(exc), 422)
+        return _list_page(request, viewer, session, exc.details(), 422)
     except (Conflict, Invalid) as exc:
         session.rollback()
         return _list_page(request, viewer, session, [{"where": "name", "message": str(exc)}], 422)
@@ -116,7 +116,7 @@ async def new_evaluation(request: Request, viewer: SponsorEditor, session: DbSes
             actor_id=viewer.user.id,
         )
     except InvalidInput as exc:
-        return _list_page(request, viewer, session, ev_forms.problems_of(exc), 422)
+        return _list_page(request, viewer, session, exc.details(), 422)
     except (Conflict, Invalid) as exc:
         session.rollback()
         return _list_page(request, viewer, session, [{"where": "name", "message": str(exc)}], 422)
@@ -140,7 +140,7 @@ def evaluation_page(
         with fragment():
             report = markup(evaluation_html(record.name, result))
     except InvalidInput as exc:
-        problems = ev_forms.problems_of(exc)
+        problems = exc.details()
     known_gates = catalog.by_id("gates")
     return render(
         request,
@@ -234,7 +234,7 @@ async def ahp_check(
             "ev_feedback.html.j2",
             status=422,
             feedback=None,
-            problems=ev_forms.problems_of(exc),
+            problems=exc.details(),
         )
     return render(
         request, "ev_feedback.html.j2", feedback=feedback, problems=[], label=service.label
@@ -355,7 +355,7 @@ async def save_yaml(
         )
     except InvalidInput as exc:
         session.rollback()
-        problems = ev_forms.problems_of(exc)
+        problems = exc.details()
         return _yaml_page(request, viewer, record, source, version, problems, 422)
     session.commit()
     flash(request, f"Saved {record.name}.")

@@ -126,7 +126,7 @@ async def upload_bid(
             )
     except InvalidInput as exc:
         session.rollback()
-        problems = [{"where": p.where, "message": p.message} for p in exc.problems]
+        problems = exc.details()
         return _rfp_page(request, viewer, session, rfp, problems, 422)
     except Conflict as exc:
         session.rollback()
@@ -159,7 +159,7 @@ async def save_answers(
         )
     except InvalidInput as exc:
         session.rollback()
-        problems = [{"where": p.where, "message": p.message} for p in exc.problems]
+        problems = exc.details()
         return _rfp_page(request, viewer, session, rfp, problems, 422)
     except Conflict as exc:
         session.rollback()

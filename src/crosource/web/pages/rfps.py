@@ -111,7 +111,7 @@ async def create_rfp(request: Request, viewer: SponsorEditor, session: DbSession
             actor_id=viewer.user.id,
         )
     except InvalidInput as exc:
-        problems = [{"where": p.where, "message": p.message} for p in exc.problems]
+        problems = exc.details()
         return _list_page(request, viewer, session, portfolio_id, problems, entered, 422)
     except NotFound as exc:
         problems = [{"where": "portfolio_id", "message": str(exc)}]
@@ -136,7 +136,7 @@ def rfp_page(
             with fragment():
                 report = markup(bids_html(result))
     except InvalidInput as exc:
-        problems = [{"where": p.where, "message": p.message} for p in exc.problems]
+        problems = exc.details()
     record = portfolios.get_record(
         session, workspace_id=viewer.workspace.id, portfolio_id=rfp.portfolio_id
     )
