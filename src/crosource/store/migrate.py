@@ -1,4 +1,4 @@
-"""Bring a database to the newest schema; the application calls this at start-up."""
+"""Bring a database to the newest schema; every process calls this at start-up."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Any fixed number: processes starting together on one PostgreSQL database take turns.
+MIGRATION_LOCK = 0x63726F73
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -21,11 +23,29 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
+def _run(connection: Connection) -> None:
     config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def upgrade(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        # Rebuilding a table (SQLite's only way to change most things) drops the old one, which
+        # with foreign keys on would cascade to its children's rows. The pragma is refused inside
+        # a transaction, so it is set before the migration's own begins.
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+            with connection.begin():
+                _run(connection)
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+        return
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        _run(connection)
 
 
 def current_revision(engine: Engine) -> str | None:

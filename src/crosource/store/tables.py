@@ -14,7 +14,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueCo
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("owner", "analyst", "viewer", "provider")
-JOB_STATES = ("queued", "running", "done", "failed")
+JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
+BID_STATUSES = ("received", "rejected")
 
 
 def utcnow() -> datetime:
@@ -28,8 +29,15 @@ class Base(DeclarativeBase):
     }
 
 
+# SQLite reuses the id of a deleted last row unless a table says AUTOINCREMENT; an id that comes
+# back would let anything keyed by it (a cache, a link, an audit line) meet another row's data.
+# PostgreSQL's sequences never go back.
+NO_REUSE: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 class Workspace(Base):
     __tablename__ = "workspace"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -37,6 +45,7 @@ class Workspace(Base):
 
 class User(Base):
     __tablename__ = "app_user"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -47,7 +56,7 @@ class Membership(Base):
     """A user's role in a workspace; a provider member is tied to one provider of it."""
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"), NO_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
@@ -59,6 +68,7 @@ class ApiToken(Base):
     """A token for scripts, scoped to one membership; only a hash of the secret is kept."""
 
     __tablename__ = "api_token"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
@@ -70,7 +80,7 @@ class ApiToken(Base):
 
 class PortfolioRecord(Base):
     __tablename__ = "portfolio"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "name"), NO_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
@@ -85,6 +95,7 @@ class Job(Base):
     """A long computation run in the background: its progress and, once done, its result."""
 
     __tablename__ = "job"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
@@ -101,13 +112,17 @@ class Job(Base):
     # went away (a restarted process) is seen as failed once its heartbeat is old.
     stage: Mapped[str] = mapped_column(String(200), default="")
     heartbeat_at: Mapped[datetime | None]
+    # Set when someone asks to stop the job; the runner stops at its next progress report.
+    cancel_requested_at: Mapped[datetime | None]
+    # How many times a runner has started it (a worker that died mid-job leaves it to a retry).
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class EvaluationRecord(Base):
     """A provider evaluation: the document of an evaluation file (criteria, weights, scores)."""
 
     __tablename__ = "evaluation"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (UniqueConstraint("workspace_id", "name"), NO_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
@@ -120,6 +135,7 @@ class Rfp(Base):
     """A request for proposals: one study of a portfolio, the providers invited to bid on it."""
 
     __tablename__ = "rfp"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     portfolio_id: Mapped[int] = mapped_column(ForeignKey("portfolio.id", ondelete="CASCADE"))
@@ -134,7 +150,7 @@ class BidRecord(Base):
     """One provider's answer to an RFP: its bid grid and its questionnaire answers."""
 
     __tablename__ = "bid"
-    __table_args__ = (UniqueConstraint("rfp_id", "provider_id"),)
+    __table_args__ = (UniqueConstraint("rfp_id", "provider_id"), NO_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     rfp_id: Mapped[int] = mapped_column(ForeignKey("rfp.id", ondelete="CASCADE"))
     provider_id: Mapped[str] = mapped_column(String(64))
@@ -143,12 +159,17 @@ class BidRecord(Base):
     answers: Mapped[dict[str, Any]]
     filename: Mapped[str] = mapped_column(String(200), default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The sponsor may set a bid aside (rejected, with a reason): it is then left out of the
+    # comparison and the evaluation but kept, and the provider sees that it was rejected.
+    status: Mapped[str] = mapped_column(String(16), default="received")
+    status_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class Assessment(Base):
     """The questionnaire as a user fills it in, saved at every step, until it makes a portfolio."""
 
     __tablename__ = "assessment"
+    __table_args__ = NO_REUSE
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
@@ -164,7 +185,7 @@ class AuditEvent(Base):
     """One change: who, when, what, the old and new values. Rows are only ever added."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_workspace_at", "workspace_id", "at"),)
+    __table_args__ = (Index("ix_audit_workspace_at", "workspace_id", "at"), NO_REUSE)
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
@@ -174,3 +195,39 @@ class AuditEvent(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     old: Mapped[dict[str, Any] | None]
     new: Mapped[dict[str, Any] | None]
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie carries only a random key; the row (found by the key's
+    hash) says who it is and whether it still holds, so that signing out, changing a password or
+    losing a role ends it at once in every process."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index("ix_web_session_user", "user_id"),)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]  # short-lived page state such as notices; never a secret
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class SignInCounter(Base):
+    """Sign-in attempts within a window, per key (an email, a source address, or both); updated
+    with one atomic statement so that every process counts every attempt."""
+
+    __tablename__ = "sign_in_counter"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime]
+
+
+class SetupToken(Base):
+    """The one first-run setup link of a database (one row, id 1); only its hash is kept."""
+
+    __tablename__ = "setup_token"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
