@@ -69,7 +69,8 @@ def test_upgrading_an_sqlite_database_keeps_every_row(tmp_path: object) -> None:
                 "INSERT INTO workspace (id, name, created_at) VALUES (1, 'A', '2026-01-01')",
                 "INSERT INTO app_user (id, email, password_hash, created_at)"
                 " VALUES (1, 'a@b.c', 'x', '2026-01-01')",
-                "INSERT INTO membership (id, user_id, workspace_id, role) VALUES (1, 1, 1, 'owner')",
+                "INSERT INTO membership (id, user_id, workspace_id, role)"
+                " VALUES (1, 1, 1, 'owner')",
                 "INSERT INTO portfolio (id, workspace_id, name, document, studies, providers,"
                 " version, updated_at) VALUES (7, 1, 'p', '{}', 0, 0, 1, '2026-01-01')",
                 "INSERT INTO job (id, workspace_id, kind, state, progress, request, created_at,"
