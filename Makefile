@@ -1,12 +1,14 @@
 # The README's two commands: `make demo` (the main job: the web application with the example
 # portfolios) and `make test` (the whole suite).
-# Both create the virtual environment on first use from the pinned lock file.
+# Both create the virtual environment on first use from the pinned lock file, and first check
+# the system packages pip cannot install (scripts/system-deps: installed with apt-get as root,
+# else make stops with the exact command to run); `make test` also starts the local PostgreSQL.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= out
 
-.PHONY: install demo reports test lint typecheck lock clean
+.PHONY: install system-pdf system demo reports test lint typecheck lock clean
 
 install: $(VENV)/.installed
 
@@ -17,7 +19,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-demo: install
+# Pango and fonts (PDF reports) for the application; chromium too and PostgreSQL for the tests.
+system-pdf:
+	@sh scripts/system-deps pdf
+
+system:
+	@sh scripts/system-deps test
+	@sh scripts/postgres-up
+
+demo: system-pdf install
 	$(BIN)/crosource serve --demo
 
 reports: install
@@ -41,7 +51,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: lint typecheck
+test: system lint typecheck
 	$(BIN)/pytest -n 2
 
 lock:
