@@ -1,7 +1,8 @@
 """Shared fixtures. A fresh, migrated database per test: an SQLite file, and a PostgreSQL schema.
 
 PostgreSQL is the local server (127.0.0.1:5432, database `test`, or CROSOURCE_TEST_POSTGRES_URL);
-`make test` starts it (scripts/postgres-up). Each test gets a new schema, dropped afterwards, so parallel workers never meet.
+`make test` starts it (scripts/postgres-up). Each test gets a new schema, dropped afterwards, so
+parallel workers never meet.
 """
 
 from __future__ import annotations
