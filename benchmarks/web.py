@@ -1,15 +1,20 @@
-"""Web latency and throughput: main pages and API calls of a workspace with the large example.
+"""Web latency and throughput: pages and API calls of a workspace with the large example.
 
-Run: .venv/bin/python benchmarks/web.py [--clients 1 10 50] [--requests 30] [--seconds 60]
+Run: .venv/bin/python benchmarks/web.py [--database postgresql|sqlite] [--processes 2]
+     [--clients 1 10 20] [--requests 30] [--seconds 60]
 
-It makes a fresh SQLite database in a temporary folder, loads examples/large-pharma.yaml (64
-studies, 19 providers) into a workspace with an analyst account and a finished Monte Carlo run,
-starts `crosource serve` on a free loopback port (one uvicorn process, as `make demo` does), and
-signs in one HTTP client per concurrent user. Each client walks the targets in turn. Per level of
-concurrency it prints, for every target, the requests made, requests per second, p50 and p95
-latency in milliseconds and the count of non-2xx answers; then the totals, and the p95 of the main
-pages against the 200 ms target at 10 clients. Traffic stays on 127.0.0.1; every level is bounded
-by --requests per target per client (at most) and by --seconds.
+It makes a fresh database (by default a PostgreSQL database of its own on 127.0.0.1:5432, dropped
+afterwards; or an SQLite file in a temporary folder), loads the demo workspace (the three example
+portfolios, among them examples/large-pharma.yaml with 64 studies and 19 providers, an evaluation
+and an RFP with three bids) with an analyst account and a finished Monte Carlo run of the large
+example, starts --processes `crosource serve` processes on free loopback ports (as a team
+deployment runs them behind a proxy; SQLite allows one), and signs in one HTTP client per
+concurrent user, the clients spread over the processes in turn. Each client walks the targets.
+Per level of concurrency it prints, for every target, the requests made, requests per second,
+p50 and p95 latency in milliseconds and the count of non-2xx answers; then the totals, and the
+worst p95 of any target against the 300 ms target at 20 clients. The load generator runs on the
+same machine and is included in what is measured. Traffic stays on 127.0.0.1; every level is
+bounded by --requests per target per client (at most) and by --seconds.
 """
 
 from __future__ import annotations
@@ -30,7 +35,9 @@ import numpy as np
 ROOT = Path(__file__).parents[1]
 PASSWORD = "benchmark passphrase 42"
 EMAIL = "bench@example.com"
-TARGET_P95_MS = 200.0
+TARGET_P95_MS = 300.0
+TARGET_CLIENTS = 20
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def _free_port() -> int:
@@ -40,25 +47,24 @@ def _free_port() -> int:
 
 
 def prepare(url: str) -> dict[str, int]:
-    """The workspace, the analyst, the large portfolio and a finished simulation; their ids."""
+    """The demo workspace, the analyst, a finished simulation of the large example; their ids."""
     from crosource.io.portfolio_io import load_portfolio
     from crosource.services import analyses
-    from crosource.store import jobs, portfolios
+    from crosource.services.demo import demo_portfolio, load_demo
+    from crosource.store import jobs, rfps
     from crosource.store.db import make_engine, session_factory
     from crosource.store.migrate import upgrade
     from crosource.store.users import add_member, create_user
-    from crosource.store.workspaces import create_workspace
 
     engine = make_engine(url)
     upgrade(engine)
     with session_factory(engine).begin() as session:
-        space = create_workspace(session, name="Bench")
+        space = load_demo(session, name="Bench", examples=ROOT / "examples")
         user = create_user(session, email=EMAIL, password=PASSWORD)
         add_member(session, user_id=user.id, workspace_id=space.id, role="analyst")
         portfolio = load_portfolio(ROOT / "examples" / "large-pharma.yaml")
-        record = portfolios.add_portfolio(
-            session, workspace_id=space.id, name="Large", portfolio=portfolio
-        )
+        record = demo_portfolio(session, workspace_id=space.id, name=portfolio.sponsor.name)
+        assert record is not None
         request = analyses.SimulateRequest(draws=2_000, sensitivity=True, sensitivity_draws=200)
         result = analyses.run(request, portfolio, lambda d, t: None, lambda s: None)
         job = jobs.create_job(
@@ -70,13 +76,14 @@ def prepare(url: str) -> dict[str, int]:
             portfolio_id=record.id,
         )
         jobs.finish(session, job.id, result)
-        ids = {"workspace": space.id, "portfolio": record.id, "job": job.id}
+        rfp = rfps.list_rfps(session, workspace_id=space.id)[0]
+        ids = {"workspace": space.id, "portfolio": record.id, "job": job.id, "rfp": rfp.id}
     engine.dispose()
     return ids
 
 
 def targets(ids: dict[str, int]) -> list[tuple[str, str]]:
-    w, p, j = ids["workspace"], ids["portfolio"], ids["job"]
+    w, p, j, r = ids["workspace"], ids["portfolio"], ids["job"], ids["rfp"]
     api = f"/api/v1/workspaces/{w}"
     return [
         ("page: home", f"/w/{w}"),
@@ -86,10 +93,14 @@ def targets(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("page: providers", f"/w/{w}/p/{p}/providers"),
         ("page: scenarios", f"/w/{w}/p/{p}/scenarios"),
         ("page: Monte Carlo result", f"/w/{w}/jobs/{j}"),
+        ("page: RFPs", f"/w/{w}/rfps"),
+        ("page: RFP with 3 bids compared", f"/w/{w}/rfps/{r}"),
         ("api: me", "/api/v1/me"),
         ("api: portfolios", f"{api}/portfolios"),
         ("api: portfolio document", f"{api}/portfolios/{p}"),
         ("api: job", f"{api}/jobs/{j}"),
+        ("api: RFP", f"{api}/rfps/{r}"),
+        ("api: bids compared", f"{api}/rfps/{r}/comparison"),
     ]
 
 
@@ -120,9 +131,10 @@ def signed_in(base: str) -> httpx.Client:
 
 
 def run_level(
-    base: str, paths: list[tuple[str, str]], clients: int, per_target: int, seconds: float
+    bases: list[str], paths: list[tuple[str, str]], clients: int, per_target: int, seconds: float
 ) -> tuple[dict[str, list[float]], dict[str, int], float]:
-    sessions = [signed_in(base) for _ in range(clients)]
+    # Clients spread over the processes in turn, as a proxy would spread users.
+    sessions = [signed_in(bases[i % len(bases)]) for i in range(clients)]
     timings: dict[str, list[float]] = {name: [] for name, _ in paths}
     errors: dict[str, int] = dict.fromkeys(timings, 0)
     lock = threading.Lock()
@@ -172,49 +184,95 @@ def report(
         print(f"{name:32} {len(values):5d} {rate:8.1f} {p50:8.1f} {p95:8.1f} {errors[name]:8d}")
     total_p50, total_p95 = np.percentile(every, [50, 95])
     page_p95 = float(np.percentile(pages, 95)) if pages else float("nan")
+    worst = max(
+        ((float(np.percentile(v, 95)), name) for name, v in timings.items() if v),
+        default=(float("nan"), "none"),
+    )
     print(
         f"{'all':32} {len(every):5d} {len(every) / wall:8.1f} {total_p50:8.1f} "
         f"{total_p95:8.1f} {sum(errors.values()):8d}"
     )
-    print(f"main pages p95: {page_p95:.1f} ms")
-    return page_p95
+    print(f"pages p95: {page_p95:.1f} ms; worst target p95: {worst[0]:.1f} ms ({worst[1]})")
+    return worst[0]
+
+
+def _fresh_database(kind: str, folder: str) -> tuple[str, str | None]:
+    """The URL of an empty database, and the name of a PostgreSQL database to drop after."""
+    if kind == "sqlite":
+        return f"sqlite:///{Path(folder) / 'bench.db'}", None
+    from sqlalchemy import create_engine, text
+
+    name = f"crosource_bench_{os.getpid()}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def _drop_database(name: str | None) -> None:
+    if name is None:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--processes", type=int, default=None, help="web processes (2 on PG)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, TARGET_CLIENTS])
     parser.add_argument("--requests", type=int, default=30, help="rounds per client, at most")
     parser.add_argument("--seconds", type=float, default=60.0, help="time limit per level")
     args = parser.parse_args()
+    processes = args.processes or (2 if args.database == "postgresql" else 1)
+    if args.database == "sqlite" and processes != 1:
+        raise SystemExit("--processes: the embedded SQLite default runs one web process")
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        print("Preparing: the large example and a finished Monte Carlo run ...", flush=True)
-        ids = prepare(url)
-        port = _free_port()
-        server = start_server(url, port)
-        base = f"http://127.0.0.1:{port}"
-        paths = targets(ids)
+        url, dropped = _fresh_database(args.database, folder)
+        servers: list[subprocess.Popen[bytes]] = []
         try:
-            warm = signed_in(base)
-            for _, path in paths:  # first views fill the caches; they are not measured
-                warm.get(path)
-            warm.close()
-            at_ten = None
+            print(
+                f"Preparing on {args.database}: the demo workspace and a finished Monte Carlo "
+                "run of the large example ...",
+                flush=True,
+            )
+            ids = prepare(url)
+            ports = [_free_port() for _ in range(processes)]
+            servers = [start_server(url, port) for port in ports]
+            bases = [f"http://127.0.0.1:{port}" for port in ports]
+            print(f"{processes} web process(es) on {args.database}", flush=True)
+            paths = targets(ids)
+            for base in bases:  # first views fill each process's caches; not measured
+                warm = signed_in(base)
+                for _, path in paths:
+                    warm.get(path)
+                warm.close()
+            at_target = None
             for clients in args.clients:
                 rounds = max(1, args.requests // max(1, clients // 5))
-                timings, errors, wall = run_level(base, paths, clients, rounds, args.seconds)
-                page_p95 = report(clients, timings, errors, wall)
-                if clients == 10:
-                    at_ten = page_p95
-            if at_ten is not None:
-                verdict = "met" if at_ten < TARGET_P95_MS else "NOT met"
+                timings, errors, wall = run_level(bases, paths, clients, rounds, args.seconds)
+                worst = report(clients, timings, errors, wall)
+                if clients == TARGET_CLIENTS:
+                    at_target = worst
+            if at_target is not None:
+                verdict = "met" if at_target < TARGET_P95_MS else "NOT met"
                 print(
-                    f"\nTarget: main pages p95 < {TARGET_P95_MS:.0f} ms at 10 clients: "
-                    f"{at_ten:.1f} ms, ratio {at_ten / TARGET_P95_MS:.2f} ({verdict})"
+                    f"\nTarget: every page and API call p95 < {TARGET_P95_MS:.0f} ms at "
+                    f"{TARGET_CLIENTS} clients: worst {at_target:.1f} ms, ratio "
+                    f"{at_target / TARGET_P95_MS:.2f} ({verdict})"
                 )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=30)
+            _drop_database(dropped)
 
 
 if __name__ == "__main__":
