@@ -125,11 +125,11 @@ def replace_document(
 ) -> EvaluationRecord:
     """Replace an evaluation's content; refuse invalid content and edits of a stale copy."""
     record = get_record(session, workspace_id=workspace_id, evaluation_id=evaluation_id)
-    check_version(record, expected_version, what="evaluation")
     evaluation = document_to_evaluation(document, f"evaluation {evaluation_id}")
+    # After validating: refused content leaves the version unclaimed.
+    check_version(session, record, expected_version, what="evaluation")
     old = record.document
     record.document = evaluation_to_document(evaluation)
-    record.version += 1
     record_change(
         session,
         workspace_id=workspace_id,
@@ -153,7 +153,7 @@ def delete_evaluation(
 ) -> None:
     """Delete an evaluation, only if it is still the version the user saw."""
     record = get_record(session, workspace_id=workspace_id, evaluation_id=evaluation_id)
-    check_version(record, expected_version, what="evaluation")
+    check_version(session, record, expected_version, what="evaluation")
     record_change(
         session,
         workspace_id=workspace_id,

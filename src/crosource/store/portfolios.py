@@ -95,11 +95,11 @@ def replace_document(
 ) -> PortfolioRecord:
     """Replace a portfolio's content; refuse invalid content and edits made on a stale copy."""
     record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    check_version(record, expected_version, what="portfolio")
     portfolio = document_to_portfolio(document, f"portfolio {portfolio_id}")
+    # After validating: refused content leaves the version unclaimed.
+    check_version(session, record, expected_version, what="portfolio")
     old = record.document
     _store_document(record, portfolio)
-    record.version += 1
     record_change(
         session,
         workspace_id=workspace_id,
@@ -124,7 +124,7 @@ def delete_portfolio(
     """Delete a portfolio and what belongs to it (its runs, RFPs and bids, by the tables'
     cascades); the audit event keeps the document. Refused on a stale version."""
     record = get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    check_version(record, expected_version, what="portfolio", then="delete it then")
+    check_version(session, record, expected_version, what="portfolio", then="delete it then")
     # A finished assessment points at the portfolio it made; left behind, it would turn back
     # into an unfinished draft when the reference is cleared.
     session.execute(delete(Assessment).where(Assessment.portfolio_id == portfolio_id))

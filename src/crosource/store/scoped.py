@@ -6,10 +6,11 @@ reveal nothing across workspaces.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crosource.store.errors import Conflict, NotFound
 from crosource.store.tables import EvaluationRecord, Job, Membership, PortfolioRecord, Rfp
@@ -29,14 +30,42 @@ def in_workspace(
 
 
 def check_version(
-    row: Named, expected_version: int, *, what: str, then: str = "apply the change again"
+    session: Session,
+    row: Named,
+    expected_version: int,
+    *,
+    what: str,
+    then: str = "apply the change again",
 ) -> None:
-    """Optimistic locking: refuse a change made on a copy older than the stored row."""
+    """Optimistic locking: refuse a change made on a copy older than the stored row, and
+    claim the next version for the change about to be made.
+
+    The claim is one conditional UPDATE (WHERE id AND version): two edits of the same version
+    sent at once both pass a check of what they read, but only one UPDATE can match, so the
+    other is refused instead of silently overwriting the first. The claimed row stays locked
+    until the transaction ends (a PostgreSQL writer waiting on it then re-reads it and matches
+    nothing; SQLite writers take turns), so the change is applied under the claim.
+    """
     if row.version != expected_version:
         raise Conflict(
             f"{what} {row.id} changed since version {expected_version} "
             f"(now version {row.version}); reload it and {then}"
         )
+    model = type(row)
+    claim = (
+        update(model)
+        .where(model.id == row.id, model.version == expected_version)
+        .values(version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = cast("CursorResult[Any]", session.execute(claim))
+    if claimed.rowcount != 1:
+        raise Conflict(
+            f"{what} {row.id} was changed or deleted by someone else since version "
+            f"{expected_version}; reload it and {then}"
+        )
+    # The row now holds the new version; recorded as loaded, so the flush does not write it again.
+    set_committed_value(row, "version", expected_version + 1)
 
 
 def by_name(
