@@ -43,7 +43,11 @@ class World:
 
 @pytest.fixture
 def world(database_url: str) -> Iterator[World]:
-    app = create_app(Settings(database_url=database_url, secret_key="test-key"))
+    # Jobs run in this process on both databases here; the queue has tests of its own
+    # (tests/tasks, tests/multiprocess).
+    app = create_app(
+        Settings(database_url=database_url, secret_key="test-key", job_backend="inprocess")
+    )
     workspaces: dict[str, int] = {}
     with app.state.sessions() as session:
         for email, (space, role, provider) in MEMBERS.items():

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROLES = ("owner", "analyst", "viewer", "provider")
@@ -116,6 +126,31 @@ class Job(Base):
     cancel_requested_at: Mapped[datetime | None]
     # How many times a runner has started it (a worker that died mid-job leaves it to a retry).
     attempts: Mapped[int] = mapped_column(default=0)
+    # Who runs it: "inprocess" (a thread of a web process, stale once its heartbeat stops) or
+    # "procrastinate" (a queue in PostgreSQL that `crosource worker` processes take work from).
+    runner: Mapped[str] = mapped_column(String(16), default="inprocess")
+    # The queue's id of its first task, to take it out of the queue when it is cancelled.
+    queue_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class JobPart(Base):
+    """One part of a Monte Carlo split across workers: its chunks of draws, who ran it, and its
+    summaries (packed arrays) until the last part merges them into the job's result."""
+
+    __tablename__ = "job_part"
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[int] = mapped_column(primary_key=True)
+    first_chunk: Mapped[int]
+    end_chunk: Mapped[int]
+    draws: Mapped[int]
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    done: Mapped[int] = mapped_column(default=0)  # draws simulated so far, for the progress bar
+    worker: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(default=0)
+    queue_id: Mapped[int | None] = mapped_column(BigInteger)
+    summary: Mapped[bytes | None] = mapped_column(LargeBinary)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
 
 
 class EvaluationRecord(Base):

@@ -16,9 +16,9 @@ from crosource import __version__
 from crosource.store.db import make_engine, session_factory
 from crosource.store.migrate import upgrade
 from crosource.store.tables import User
+from crosource.tasks.backend import make_backend
 from crosource.web import pages, routes
 from crosource.web.errors import install_handlers, respond
-from crosource.web.jobs import JobRunner
 from crosource.web.settings import Settings
 from crosource.web.static_files import install_static
 from crosource.web.throttle import LoginThrottle
@@ -33,7 +33,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
     upgrade(engine)  # before the first request: the schema is always the code's
     sessions = session_factory(engine)
-    runner = JobRunner(sessions, workers=settings.job_workers)
+    # Background analyses: threads here, or a queue for `crosource worker` on PostgreSQL.
+    runner = make_backend(
+        settings.job_backend, sessions, settings.database_url, settings.job_workers
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,12 @@ class Settings(BaseSettings):
     )
     job_workers: int = Field(
         1, ge=1, le=16, description="Threads running background analyses in each process."
+    )
+    job_backend: Literal["auto", "inprocess", "procrastinate"] = Field(
+        "auto",
+        description="Who runs background analyses: threads of the web process (inprocess), or "
+        "`crosource worker` processes taking them from a queue in PostgreSQL (procrastinate); "
+        "auto: procrastinate on PostgreSQL, inprocess on SQLite.",
     )
     setup_workspace: str = Field(
         "Demo",

@@ -157,6 +157,22 @@ class ScenarioStats:
     def component_means(self) -> dict[str, float]:
         return {k: v / self.cash.count for k, v in self.sums.items()}
 
+    def empty_like(self) -> ScenarioStats:
+        return ScenarioStats(
+            self.name,
+            self.cash.empty_like(),
+            self.economic.empty_like(),
+            dict.fromkeys(self.sums, 0.0),
+            self.completion.empty_like(),
+        )
+
+    def merge(self, other: ScenarioStats) -> None:
+        self.cash.merge(other.cash)
+        self.economic.merge(other.economic)
+        self.completion.merge(other.completion)
+        for key, value in other.sums.items():
+            self.sums[key] = self.sums.get(key, 0.0) + value
+
 
 @dataclass
 class PairStats:
@@ -165,6 +181,14 @@ class PairStats:
     a_cheaper: int = 0
     count: int = 0
     difference: Streaming = field(default_factory=lambda: Streaming(bins=DIFFERENCE_BINS))
+
+    def empty_like(self) -> PairStats:
+        return PairStats(self.a, self.b, difference=self.difference.empty_like())
+
+    def merge(self, other: PairStats) -> None:
+        self.a_cheaper += other.a_cheaper
+        self.count += other.count
+        self.difference.merge(other.difference)
 
 
 @dataclass
@@ -286,10 +310,59 @@ def _record(
 
 @dataclass
 class Simulation:
-    draws: int
+    draws: int  # the draws summarised here (those of its chunks, for a part of a run)
     seed: int
     scenarios: list[ScenarioStats]
     pairs: list[PairStats]
+
+    def empty_like(self) -> Simulation:
+        """No draws, binned like this one: the start of the other parts of its run."""
+        return Simulation(
+            0,
+            self.seed,
+            [s.empty_like() for s in self.scenarios],
+            [p.empty_like() for p in self.pairs],
+        )
+
+    def merge(self, other: Simulation) -> None:
+        """Add another part of the same run (same seed, scenarios and first batch)."""
+        names = [s.name for s in self.scenarios], [s.name for s in other.scenarios]
+        if self.seed != other.seed or names[0] != names[1]:
+            raise ValueError("parts of different runs cannot be merged")
+        self.draws += other.draws
+        for mine, theirs in zip(self.scenarios, other.scenarios, strict=True):
+            mine.merge(theirs)
+        for pair, their_pair in zip(self.pairs, other.pairs, strict=True):
+            pair.merge(their_pair)
+
+
+def chunk_count(draws: int, chunk: int = CHUNK) -> int:
+    return max(1, -(-draws // chunk))
+
+
+def partition(
+    draws: int, chunk: int = CHUNK, part_draws: int = 96_000, flush: int = FLUSH
+) -> list[range]:
+    """A run's chunks in parts that can be simulated apart and merged into the numbers of one
+    run: the first part is the first batch of the summaries (it fixes their ranges, so it runs
+    first), the others about `part_draws` each. Every part starts on a batch boundary, so each
+    batch holds the same draws as in one run. The partition depends on the draws only, never on
+    how many workers run it, so that the merged numbers do not either."""
+    chunks = chunk_count(draws, chunk)
+    batch = max(1, -(-flush // chunk))  # chunks per batch of the summaries (see `simulate`)
+    size = max(batch, part_draws // chunk // batch * batch)
+    parts = [range(0, min(batch, chunks))]
+    parts += [range(k, min(k + size, chunks)) for k in range(parts[0].stop, chunks, size)]
+    return parts
+
+
+def _fresh(plans: list[Compiled], layout: Layout, seed: int) -> Simulation:
+    stats = [ScenarioStats(p.name) for p in plans]
+    for s in stats:
+        s.completion = StreamingColumns(len(layout.studies), COMPLETION_BINS, width=0.1)
+        s.sums = dict.fromkeys((*CASH, "value_of_time"), 0.0)
+    pairs = [PairStats(a.name, b.name) for i, a in enumerate(plans) for b in plans[i + 1 :]]
+    return Simulation(0, seed, stats, pairs)
 
 
 def simulate(
@@ -299,31 +372,36 @@ def simulate(
     chunk: int = CHUNK,
     sources: Sources | None = None,
     progress: Progress | None = None,
+    chunks: range | None = None,
+    like: Simulation | None = None,
 ) -> Simulation:
+    """Monte Carlo of the plans over `draws` draws, or only the chunks `chunks` of such a run
+    (a part, see `partition`), binned like `like` (the run's first part) when given."""
     if not plans:
         raise ValueError("no scenario to simulate")
     sources = sources or Sources()
     layout, params = plans[0].layout, plans[0].params
-    stats = [ScenarioStats(p.name) for p in plans]
-    for s in stats:
-        s.completion = StreamingColumns(len(layout.studies), COMPLETION_BINS, width=0.1)
-        s.sums = dict.fromkeys((*CASH, "value_of_time"), 0.0)
-    pairs = [PairStats(a.name, b.name) for i, a in enumerate(plans) for b in plans[i + 1 :]]
-    chunks = max(1, -(-draws // chunk))
-    children = np.random.SeedSequence(seed).spawn(chunks)
+    total_chunks = chunk_count(draws, chunk)
+    chunks = chunks if chunks is not None else range(total_chunks)
+    result = like.empty_like() if like is not None else _fresh(plans, layout, seed)
+    stats, pairs = result.scenarios, result.pairs
+    # Chunk k's seed is the k-th child of the run's seed, whatever the part computing it.
+    children = np.random.SeedSequence(seed).spawn(total_chunks)
     index = {p.name: i for i, p in enumerate(plans)}
     pending: list[list[Outcome]] = []
     done = 0
-    for k in range(chunks):
-        n = min(chunk, draws - done)
+    wanted = sum(min(chunk, draws - k * chunk) for k in chunks)
+    for k in chunks:
+        n = min(chunk, draws - k * chunk)
         d = draw(np.random.default_rng(children[k]), n, layout, params, sources)
         columns = fee_columns(plans, d)
         pending.append([evaluate(p, d, c) for p, c in zip(plans, columns, strict=True)])
         done += n
         # Summaries take draws in batches: fewer, larger updates of their histograms.
-        if sum(len(batch[0].cash) for batch in pending) >= FLUSH or done == draws:
+        if sum(len(batch[0].cash) for batch in pending) >= FLUSH or done == wanted:
             _record(stats, pairs, index, pending)
             pending = []
         if progress is not None:
-            progress(done, draws)
-    return Simulation(draws, seed, stats, pairs)
+            progress(done, wanted)
+    result.draws = done
+    return result

@@ -53,6 +53,40 @@ class Streaming:
             max(self.high, float(values.max())),
         )
 
+    def empty_like(self) -> Streaming:
+        """No draws yet, but this one's range and shift: parts of one run started from the same
+        first batch bin their draws alike, so that they merge exactly."""
+        fresh = Streaming(bins=self.bins, shift=self.shift)
+        if self.edges is not None:
+            fresh.edges = self.edges
+            fresh.counts = np.zeros(self.bins + 2)
+            fresh.sums = np.zeros(self.bins + 2)
+        return fresh
+
+    def merge(self, other: Streaming) -> None:
+        """Add the draws summarised by `other` (binned on the same range): counts, extremes and
+        so quantiles are those of one summary of all the draws; sums differ only by the order of
+        additions (merge parts in a fixed order for reproducible numbers)."""
+        if not other.count:
+            return
+        if self.edges is None and not self.count:
+            self.bins, self.edges, self.shift = other.bins, other.edges, other.shift
+            self.counts, self.sums = np.zeros(other.bins + 2), np.zeros(other.bins + 2)
+        elif (
+            other.edges is None
+            or self.bins != other.bins
+            or self.shift != other.shift
+            or self.edges is None
+            or not np.array_equal(self.edges, other.edges)
+        ):
+            raise ValueError("summaries binned on different ranges cannot be merged")
+        self.counts = self.counts + other.counts
+        self.sums = self.sums + other.sums
+        self.count += other.count
+        self.total += other.total
+        self.total_sq += other.total_sq
+        self.low, self.high = min(self.low, other.low), max(self.high, other.high)
+
     @property
     def mean(self) -> float:
         return self.total / self.count if self.count else float("nan")
@@ -162,6 +196,31 @@ class StreamingColumns:
         centred *= centred
         self.total_sq += centred.sum(axis=0)
         self.count += n
+
+    def empty_like(self) -> StreamingColumns:
+        """No draws yet, with this one's shift (see `Streaming.empty_like`)."""
+        fresh = StreamingColumns(self.columns, self.bins, self.width)
+        fresh.shift = self.shift
+        return fresh
+
+    def merge(self, other: StreamingColumns) -> None:
+        """Add `other`'s draws (same columns, bins and shift): counts exactly, sums in order."""
+        if not other.count:
+            return
+        if self.shift is None and not self.count:
+            self.shift = other.shift
+        same = (self.columns, self.bins, self.width) == (other.columns, other.bins, other.width)
+        if (
+            not same
+            or self.shift is None
+            or other.shift is None
+            or not np.array_equal(self.shift, other.shift)
+        ):
+            raise ValueError("summaries binned differently cannot be merged")
+        self.counts = self.counts + other.counts
+        self.total = self.total + other.total
+        self.total_sq = self.total_sq + other.total_sq
+        self.count += other.count
 
     def __getitem__(self, i: int) -> Streaming:
         series = Streaming(bins=self.bins)

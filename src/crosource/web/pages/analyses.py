@@ -150,8 +150,8 @@ def _start(
         request=body,
         user_id=viewer.user.id,
     )
+    request.app.state.jobs.submit(session, job.id)  # runs once the job is committed
     session.commit()
-    request.app.state.jobs.submit(job.id)
     flash(request, f"Run #{job.id} started: this page follows it until it is done.")
     return RedirectResponse(f"/w/{viewer.workspace.id}/jobs/{job.id}", status_code=303)
 
@@ -363,7 +363,7 @@ def rerun(request: Request, job_id: JobId, viewer: SponsorEditor, session: DbSes
     job = runs.start_again(
         session, workspace_id=viewer.workspace.id, job_id=job_id, user_id=viewer.user.id
     )
+    request.app.state.jobs.submit(session, job.id)  # runs once the job is committed
     session.commit()
-    request.app.state.jobs.submit(job.id)
     flash(request, f"Run #{job.id} started with the settings of run #{job_id}.")
     return RedirectResponse(f"/w/{viewer.workspace.id}/jobs/{job.id}", status_code=303)

@@ -51,8 +51,8 @@ def start_job(
         request=body,
         user_id=member.user_id,
     )
+    request.app.state.jobs.submit(session, job.id)  # runs once the job is committed
     session.commit()
-    request.app.state.jobs.submit(job.id)
     return job_out(job)
 
 
