@@ -50,6 +50,7 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("POST", "/api/v1/workspaces/{workspace_id}/portfolios/{portfolio_id}/price"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/jobs"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/jobs/{job_id}"): READERS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/jobs/{job_id}/cancel"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/jobs/{job_id}/report"): READERS,
     # part C: evaluations and RFPs for the sponsor, the portal for providers only
     ("GET", "/api/v1/workspaces/{workspace_id}/evaluations"): READERS,

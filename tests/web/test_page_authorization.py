@@ -69,6 +69,7 @@ PAGES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/w/{workspace_id}/jobs/{job_id}"): SPONSOR,
     ("GET", "/w/{workspace_id}/jobs/{job_id}/status"): SPONSOR,
     ("POST", "/w/{workspace_id}/jobs/{job_id}/rerun"): EDITORS,
+    ("POST", "/w/{workspace_id}/jobs/{job_id}/cancel"): EDITORS,
     ("GET", "/w/{workspace_id}/jobs/{job_id}/report.html"): SPONSOR,
     ("GET", "/w/{workspace_id}/jobs/{job_id}/report.pdf"): SPONSOR,
     ("GET", "/w/{workspace_id}/jobs/{job_id}/report.xlsx"): SPONSOR,

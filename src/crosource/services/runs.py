@@ -22,6 +22,7 @@ from crosource.store import jobs, portfolios
 from crosource.store.audit import record_change
 from crosource.store.errors import Conflict
 from crosource.store.tables import Job, PortfolioRecord
+from crosource.tasks.backend import JobBackend
 
 VERSION_KEY = "portfolio_version"
 # Computing the optimized plan means running the optimizer (up to its time limit): the job does
@@ -162,6 +163,34 @@ def start_again(session: Session, *, workspace_id: int, job_id: int, user_id: in
         request=request,
         user_id=user_id,
     )
+
+
+def cancel(
+    session: Session,
+    *,
+    workspace_id: int,
+    job_id: int,
+    user_id: int | None,
+    backend: JobBackend,
+) -> Job:
+    """Ask a queued or running job to stop (Conflict once it has finished): a queued one is
+    cancelled at once and leaves the queue; a running one stops at its next progress report.
+    The caller commits."""
+    job = jobs.get_job(session, workspace_id=workspace_id, job_id=job_id)
+    before = job.state
+    jobs.request_cancel(session, job)
+    backend.cancel(session, job.id)
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=user_id,
+        action="cancel",
+        entity="job",
+        entity_id=str(job.id),
+        old={"state": before},
+        new={"state": job.state, "cancel_requested": True},
+    )
+    return job
 
 
 def stored_request(job: Job) -> AnalysisRequest | None:

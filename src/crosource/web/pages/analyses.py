@@ -356,6 +356,26 @@ def job_status(
 
 
 @router.post(
+    "/w/{workspace_id}/jobs/{job_id}/cancel", response_class=HTMLResponse, dependencies=[Csrf]
+)
+def cancel(request: Request, job_id: JobId, viewer: SponsorEditor, session: DbSession) -> Response:
+    assert viewer.workspace is not None
+    job = runs.cancel(
+        session,
+        workspace_id=viewer.workspace.id,
+        job_id=job_id,
+        user_id=viewer.user.id,
+        backend=request.app.state.jobs,
+    )
+    session.commit()
+    if job.state == "cancelled":
+        flash(request, f"Run #{job_id} is cancelled: it had not started.")
+    else:
+        flash(request, f"Run #{job_id} will stop within a few seconds, at its next step.")
+    return RedirectResponse(f"/w/{viewer.workspace.id}/jobs/{job_id}", status_code=303)
+
+
+@router.post(
     "/w/{workspace_id}/jobs/{job_id}/rerun", response_class=HTMLResponse, dependencies=[Csrf]
 )
 def rerun(request: Request, job_id: JobId, viewer: SponsorEditor, session: DbSession) -> Response:

@@ -86,6 +86,24 @@ def get_job(job_id: JobId, member: Reader, session: DbSession) -> JobDetail:
     return job_detail(job)
 
 
+@router.post("/jobs/{job_id}/cancel", response_model=JobOut)
+def cancel_job(request: Request, job_id: JobId, member: Editor, session: DbSession) -> JobOut:
+    """Stop a queued or running run; 409 once it has finished.
+
+    A queued run is `cancelled` at once; a running one stops at its next progress report (within
+    a second or so) and is then stored as `cancelled`, without a result: poll it.
+    """
+    job = runs.cancel(
+        session,
+        workspace_id=member.workspace_id,
+        job_id=job_id,
+        user_id=member.user_id,
+        backend=request.app.state.jobs,
+    )
+    session.commit()
+    return job_out(job)
+
+
 @router.post("/portfolios/{portfolio_id}/price", response_model=PriceOut)
 def price(portfolio_id: PortfolioId, body: PriceIn, member: Editor, session: DbSession) -> PriceOut:
     """Expected costs of scenarios, computed now (no Monte Carlo); it stores nothing."""
