@@ -70,4 +70,6 @@ def seed_evaluate(session: Session, *, workspace_id: int, portfolio_id: int) -> 
         text=grid_csv(PROVIDER),
     )
     session.flush()
-    return {"evaluation_id": evaluation.id, "rfp_id": rfp.id}
+    bid = rfps.answer_of(session, rfp_id=rfp.id, provider_id=PROVIDER)
+    assert bid is not None
+    return {"evaluation_id": evaluation.id, "rfp_id": rfp.id, "bid_id": bid.id}

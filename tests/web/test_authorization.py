@@ -68,6 +68,8 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/bids"): READERS,
     ("GET", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/comparison"): READERS,
     ("POST", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/evaluation"): EDITORS,
+    ("POST", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/bids/{bid_id}/reject"): EDITORS,
+    ("DELETE", "/api/v1/workspaces/{workspace_id}/rfps/{rfp_id}/bids/{bid_id}"): EDITORS,
     ("GET", "/api/v1/workspaces/{workspace_id}/portal/rfps"): PROVIDER,
     ("GET", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}"): PROVIDER,
     ("PUT", "/api/v1/workspaces/{workspace_id}/portal/rfps/{rfp_id}/bid"): PROVIDER,

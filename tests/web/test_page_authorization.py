@@ -94,6 +94,8 @@ PAGES: dict[tuple[str, str], set[str] | None] = {
     ("GET", "/w/{workspace_id}/rfps/{rfp_id}"): SPONSOR,
     ("POST", "/w/{workspace_id}/rfps/{rfp_id}/close"): EDITORS,
     ("POST", "/w/{workspace_id}/rfps/{rfp_id}/evaluate"): EDITORS,
+    ("POST", "/w/{workspace_id}/rfps/{rfp_id}/bids/{bid_id}/reject"): EDITORS,
+    ("POST", "/w/{workspace_id}/rfps/{rfp_id}/bids/{bid_id}/remove"): EDITORS,
     ("GET", "/w/{workspace_id}/portal"): PROVIDER,
     ("GET", "/w/{workspace_id}/portal/rfps/{rfp_id}"): PROVIDER,
     ("GET", "/w/{workspace_id}/portal/rfps/{rfp_id}/template.csv"): PROVIDER,

@@ -17,6 +17,9 @@ from crosource.io import excel_io, yaml_io
 from crosource.io.errors import FileProblem, InvalidInput
 
 COLUMNS = ("provider", "line", "function", "driver", "unit_price_usd", "quantity")
+# Rows of one bid (its lines and stated assumptions): a real grid has tens to hundreds; the
+# limit keeps one provider's upload from tying up the sponsor's pages (docs/evaluation.md).
+MAX_BID_LINES = 5000
 
 
 def _rows(file: Path) -> list[tuple[Any, ...]]:
@@ -51,10 +54,20 @@ def load_bids(file: Path) -> list[Bid]:
     at = {c: header.index(c) for c in COLUMNS}
     problems: list[FileProblem] = []
     bids: dict[str, Bid] = {}
+    counts: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = {c: (row[at[c]] if at[c] < len(row) else None) for c in COLUMNS}
         if all(v in (None, "") for v in cells.values()):
             continue
+        who = str(cells["provider"] or "").strip()
+        counts[who] = counts.get(who, 0) + 1
+        if counts[who] > MAX_BID_LINES:  # refused at once: the rest is not worth reading
+            raise InvalidInput.single(
+                name,
+                f"the bid of {who or 'a provider'!r} has more than {MAX_BID_LINES:,} lines; "
+                f"the limit is {MAX_BID_LINES:,}: group lines or send fewer",
+                f"row {number}",
+            )
 
         def problem(column: str, message: str, row_number: int = number) -> None:
             problems.append(FileProblem(name, f"row {row_number}, column {column}", message))

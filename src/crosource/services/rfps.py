@@ -78,8 +78,9 @@ def grid_template(provider_id: str, study: dict[str, Any]) -> str:
 
 
 def comparison(session: Session, rfp: Rfp) -> dict[str, Any] | None:
-    """The bids compared at the sponsor's quantities (the sponsor's view); None without bids."""
-    answers = [a for a in rfps.answers_of(session, rfp_id=rfp.id) if rfps.has_bid(a)]
+    """The bids compared at the sponsor's quantities (the sponsor's view); None without bids.
+    Rejected bids are left out."""
+    answers = [a for a in rfps.answers_of(session, rfp_id=rfp.id) if rfps.is_received(a)]
     if not answers:
         return None
     portfolio = portfolios.load(

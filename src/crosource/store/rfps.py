@@ -29,7 +29,11 @@ from crosource.store.scoped import in_workspace
 from crosource.store.tables import BidRecord, Rfp
 
 MAX_ANSWER = 4000
+MAX_REASON = 1000
 RFP_STATES = ("open", "closed")
+# A bid the sponsor rejects is kept, with its reason, but left out of the comparison and the
+# evaluation; the provider's next upload puts it back as received (docs/evaluation.md).
+BID_STATES = ("received", "rejected")
 
 
 def create_rfp(
@@ -154,6 +158,87 @@ def has_bid(record: BidRecord | None) -> bool:
     return record is not None and bool(record.lines)
 
 
+def is_received(record: BidRecord | None) -> bool:
+    """A bid that counts: compared and evaluated (a rejected one is only shown)."""
+    return has_bid(record) and record is not None and record.status != "rejected"
+
+
+def get_bid(session: Session, *, workspace_id: int, rfp_id: int, bid_id: int) -> BidRecord:
+    """A bid of one of the workspace's RFPs; any other id is absent."""
+    rfp = get_rfp(session, workspace_id=workspace_id, rfp_id=rfp_id)
+    record = session.get(BidRecord, bid_id)
+    if record is None or record.rfp_id != rfp.id:
+        raise NotFound(f"no bid {bid_id} in RFP {rfp_id}")
+    return record
+
+
+def reject_bid(
+    session: Session,
+    *,
+    workspace_id: int,
+    rfp_id: int,
+    bid_id: int,
+    reason: str,
+    actor_id: int | None,
+) -> BidRecord:
+    """Set the bid aside with the reason its provider will read; kept, but no longer compared."""
+    record = get_bid(session, workspace_id=workspace_id, rfp_id=rfp_id, bid_id=bid_id)
+    try:
+        reason = check_text(reason, "the reason", MAX_REASON)
+    except Invalid as exc:
+        raise InvalidInput.single("bid", str(exc), "reason") from None
+    old = {"provider": record.provider_id, "status": record.status, "reason": record.status_reason}
+    record.status, record.status_reason = "rejected", reason
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="update",
+        entity="bid",
+        entity_id=str(record.id),
+        old=old,
+        new={"provider": record.provider_id, "status": "rejected", "reason": reason},
+    )
+    return record
+
+
+def remove_bid(
+    session: Session,
+    *,
+    workspace_id: int,
+    rfp_id: int,
+    bid_id: int,
+    provider_id: str,
+    actor_id: int | None,
+) -> None:
+    """Delete the bid; `provider_id` names its provider, so that a mistaken id removes nothing.
+    The audit event keeps the bid's lines and answers."""
+    record = get_bid(session, workspace_id=workspace_id, rfp_id=rfp_id, bid_id=bid_id)
+    if record.provider_id != provider_id:
+        raise Conflict(
+            f"bid {bid_id} is the bid of {record.provider_id!r}, not {provider_id!r}; "
+            "nothing was removed"
+        )
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        user_id=actor_id,
+        action="delete",
+        entity="bid",
+        entity_id=str(record.id),
+        old={
+            "provider": record.provider_id,
+            "status": record.status,
+            "filename": record.filename,
+            "lines": record.lines,
+            "assumptions": record.assumptions,
+            "answers": record.answers,
+        },
+    )
+    session.delete(record)
+    session.flush()
+
+
 def to_bid(record: BidRecord) -> Bid:
     lines = [
         BidLine(
@@ -271,8 +356,16 @@ def submit_bid(
             filename=filename[:200],
         )
         return _add_answer(session, record, workspace_id, actor_id, new)
-    old = {"provider": provider_id, "lines": len(record.lines), "filename": record.filename}
+    old = {
+        "provider": provider_id,
+        "lines": len(record.lines),
+        "filename": record.filename,
+        "status": record.status,
+    }
     record.lines, record.assumptions, record.filename = lines, dict(bid.assumptions), filename[:200]
+    # A new grid is a new bid: one rejected before is received again, its reason dropped.
+    record.status, record.status_reason = "received", ""
+    new = {**new, "status": "received"}
     record_change(
         session,
         workspace_id=workspace_id,

@@ -116,9 +116,13 @@ class BidLineOut(BaseModel):
 
 
 class BidOut(BaseModel):
-    """One provider's answer to an RFP: its grid, stated assumptions and questionnaire."""
+    """One provider's answer to an RFP: its grid, stated assumptions and questionnaire; its
+    status is `received` or `rejected` (then `status_reason` says why)."""
 
+    id: int
     provider_id: str
+    status: str
+    status_reason: str
     filename: str
     submitted_at: datetime
     quoted_total_usd: float
@@ -142,6 +146,12 @@ class PortalRfpOut(BaseModel):
     study_id: str
     created_at: datetime
     has_bid: bool
+    bid_status: str | None = None  # received or rejected; None without a bid
+    bid_status_reason: str = ""
+
+
+class RejectIn(BaseModel):
+    reason: str = Field(max_length=1000, description="Why, for the provider to read.")
 
 
 class PortalRfpDetail(PortalRfpOut):

@@ -15,6 +15,7 @@ from crosource.report.templating import fragment
 from crosource.services import rfps as service
 from crosource.store import portfolios, rfps
 from crosource.store.errors import NotFound
+from crosource.store.tables import Rfp
 from crosource.web.deps import MAX_ID, DbSession
 from crosource.web.pages.common import (
     Csrf,
@@ -28,6 +29,7 @@ from crosource.web.pages.common import (
 
 router = APIRouter(include_in_schema=False)
 RfpId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BidId = Annotated[int, Path(ge=1, le=MAX_ID)]
 BASE = "/w/{workspace_id}/rfps"
 
 
@@ -58,7 +60,7 @@ def _list_page(
         }
     found = rfps.list_rfps(session, workspace_id=space, limit=500)
     bids = {
-        r.id: sum(rfps.has_bid(a) for a in rfps.answers_of(session, rfp_id=r.id)) for r in found
+        r.id: sum(rfps.is_received(a) for a in rfps.answers_of(session, rfp_id=r.id)) for r in found
     }
     return render(
         request,
@@ -127,8 +129,20 @@ def rfp_page(
 ) -> Response:
     assert viewer.workspace is not None
     rfp = rfps.get_rfp(session, workspace_id=viewer.workspace.id, rfp_id=rfp_id)
+    return _detail_page(request, viewer, session, rfp)
+
+
+def _detail_page(
+    request: Request,
+    viewer: Viewer,
+    session: DbSession,
+    rfp: Rfp,
+    problems: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    assert viewer.workspace is not None
     answers = {a.provider_id: a for a in rfps.answers_of(session, rfp_id=rfp.id)}
-    problems: list[dict[str, str]] = []
+    problems = list(problems or [])
     report = None
     try:
         result = service.comparison(session, rfp)
@@ -136,7 +150,7 @@ def rfp_page(
             with fragment():
                 report = markup(bids_html(result))
     except InvalidInput as exc:
-        problems = exc.details()
+        problems += exc.details()
     record = portfolios.get_record(
         session, workspace_id=viewer.workspace.id, portfolio_id=rfp.portfolio_id
     )
@@ -145,6 +159,7 @@ def rfp_page(
         request,
         "rfp_detail.html.j2",
         viewer=viewer,
+        status=status,
         charts=True,
         title=rfp.title,
         rfp=rfp,
@@ -152,7 +167,7 @@ def rfp_page(
         answers=answers,
         has_bid=rfps.has_bid,
         quoted=rfps.quoted_total_usd,
-        bidders=sum(rfps.has_bid(a) for a in answers.values()),
+        bidders=sum(rfps.is_received(a) for a in answers.values()),
         questions=questions,
         report=report,
         problems=problems,
@@ -170,6 +185,62 @@ def close_rfp(
     session.commit()
     flash(request, f"Closed the RFP {rfp.title}: providers can no longer change their bids.")
     return RedirectResponse(f"/w/{viewer.workspace.id}/rfps/{rfp.id}", status_code=303)
+
+
+@router.post(BASE + "/{rfp_id}/bids/{bid_id}/reject", dependencies=[Csrf])
+async def reject_bid(
+    request: Request, rfp_id: RfpId, bid_id: BidId, viewer: SponsorEditor, session: DbSession
+) -> Response:
+    """Reject a bid with a reason for its provider; it stays, left out of the comparison."""
+    assert viewer.workspace is not None
+    form = await request.form()
+    rfp = rfps.get_rfp(session, workspace_id=viewer.workspace.id, rfp_id=rfp_id)
+    try:
+        record = rfps.reject_bid(
+            session,
+            workspace_id=viewer.workspace.id,
+            rfp_id=rfp.id,
+            bid_id=bid_id,
+            reason=_text(form, "reason"),
+            actor_id=viewer.user.id,
+        )
+    except InvalidInput as exc:
+        session.rollback()
+        return _detail_page(request, viewer, session, rfp, exc.details(), 422)
+    session.commit()
+    flash(
+        request,
+        f"Rejected the bid of {record.provider_id}: it is no longer compared. The provider sees "
+        "why and may upload a new grid while the RFP is open.",
+    )
+    return RedirectResponse(f"/w/{viewer.workspace.id}/rfps/{rfp.id}", status_code=303)
+
+
+@router.post(BASE + "/{rfp_id}/bids/{bid_id}/remove", dependencies=[Csrf])
+async def remove_bid(
+    request: Request, rfp_id: RfpId, bid_id: BidId, viewer: SponsorEditor, session: DbSession
+) -> Response:
+    """Delete a bid, once confirmed; the audit trail keeps it."""
+    assert viewer.workspace is not None
+    form = await request.form()
+    space = viewer.workspace.id
+    rfp = rfps.get_rfp(session, workspace_id=space, rfp_id=rfp_id)
+    record = rfps.get_bid(session, workspace_id=space, rfp_id=rfp.id, bid_id=bid_id)
+    if _text(form, "confirm") != "yes":
+        problem = {"where": "confirm", "message": "confirm the removal; nothing was removed"}
+        return _detail_page(request, viewer, session, rfp, [problem], 422)
+    provider = record.provider_id
+    rfps.remove_bid(
+        session,
+        workspace_id=space,
+        rfp_id=rfp.id,
+        bid_id=bid_id,
+        provider_id=provider,
+        actor_id=viewer.user.id,
+    )
+    session.commit()
+    flash(request, f"Removed the bid of {provider}.")
+    return RedirectResponse(f"/w/{space}/rfps/{rfp.id}", status_code=303)
 
 
 @router.post(BASE + "/{rfp_id}/evaluate", dependencies=[Csrf])

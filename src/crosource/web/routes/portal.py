@@ -37,6 +37,8 @@ def portal_rfp(session: Session, rfp: Rfp, provider_id: str | None) -> PortalRfp
         study_id=rfp.study_id,
         created_at=rfp.created_at,
         has_bid=rfps.has_bid(answer),
+        bid_status=answer.status if rfps.has_bid(answer) and answer else None,
+        bid_status_reason=answer.status_reason if answer else "",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from crosource.services import rfps as service
 from crosource.store import rfps
@@ -13,6 +13,7 @@ from crosource.web.deps import MAX_ID, DbSession, Editor, Reader
 from crosource.web.schemas_evaluate import (
     BidOut,
     EvaluationOut,
+    RejectIn,
     RfpIn,
     RfpOut,
     RfpPage,
@@ -21,12 +22,16 @@ from crosource.web.schemas_evaluate import (
 
 router = APIRouter(prefix="/api/v1/workspaces/{workspace_id}", tags=["rfps"])
 RfpId = Annotated[int, Path(ge=1, le=MAX_ID, description="The RFP's id.")]
+BidId = Annotated[int, Path(ge=1, le=MAX_ID, description="The bid's id (`id` of a bid).")]
 
 
 def bid_out(record: BidRecord) -> BidOut:
     return BidOut.model_validate(
         {
+            "id": record.id,
             "provider_id": record.provider_id,
+            "status": record.status,
+            "status_reason": record.status_reason,
             "filename": record.filename,
             "submitted_at": record.submitted_at,
             "quoted_total_usd": rfps.quoted_total_usd(record),
@@ -87,6 +92,47 @@ def close_rfp(rfp_id: RfpId, member: Editor, session: DbSession) -> RfpOut:
 def list_bids(rfp_id: RfpId, member: Reader, session: DbSession) -> list[BidOut]:
     rfp = rfps.get_rfp(session, workspace_id=member.workspace_id, rfp_id=rfp_id)
     return [bid_out(a) for a in rfps.answers_of(session, rfp_id=rfp.id)]
+
+
+@router.post("/rfps/{rfp_id}/bids/{bid_id}/reject", response_model=BidOut)
+def reject_bid(
+    rfp_id: RfpId, bid_id: BidId, body: RejectIn, member: Editor, session: DbSession
+) -> BidOut:
+    """Reject a bid with a reason its provider reads: kept, but left out of the comparison and
+    the evaluation until the provider uploads a new grid."""
+    record = rfps.reject_bid(
+        session,
+        workspace_id=member.workspace_id,
+        rfp_id=rfp_id,
+        bid_id=bid_id,
+        reason=body.reason,
+        actor_id=member.user_id,
+    )
+    session.commit()
+    return bid_out(record)
+
+
+@router.delete("/rfps/{rfp_id}/bids/{bid_id}", status_code=204)
+def remove_bid(
+    rfp_id: RfpId,
+    bid_id: BidId,
+    member: Editor,
+    session: DbSession,
+    provider: Annotated[
+        str, Query(max_length=64, description="The bid's provider, as a check (409 otherwise).")
+    ],
+) -> Response:
+    """Delete a bid; the audit event keeps it. The provider may bid again while it is open."""
+    rfps.remove_bid(
+        session,
+        workspace_id=member.workspace_id,
+        rfp_id=rfp_id,
+        bid_id=bid_id,
+        provider_id=provider,
+        actor_id=member.user_id,
+    )
+    session.commit()
+    return Response(status_code=204)
 
 
 @router.get("/rfps/{rfp_id}/comparison")
