@@ -15,6 +15,7 @@ from crosource.services.recommendation import recommend_stored
 from crosource.store import jobs, portfolios
 from crosource.store.errors import Conflict
 from crosource.store.tables import Job, PortfolioRecord
+from crosource.web.disposition import content_disposition
 
 JobFormat = Literal["html", "pdf", "xlsx"]
 RecommendationFormat = Literal["html", "pdf"]
@@ -32,12 +33,8 @@ def slug(name: str) -> str:
 
 def file_response(content: bytes | str, format: str, stem: str) -> Response:
     # HTML opens in the browser; PDF and Excel are saved as files.
-    disposition = "inline" if format == "html" else "attachment"
-    return Response(
-        content,
-        media_type=MEDIA[format],
-        headers={"Content-Disposition": f'{disposition}; filename="{stem}.{format}"'},
-    )
+    disposition = content_disposition(stem, format, "inline" if format == "html" else "attachment")
+    return Response(content, media_type=MEDIA[format], headers={"Content-Disposition": disposition})
 
 
 def job_with_portfolio(

@@ -19,6 +19,7 @@ from crosource.store import evaluations, portfolios
 from crosource.store.errors import Conflict, Invalid
 from crosource.store.tables import EvaluationRecord
 from crosource.web.deps import MAX_ID, DbSession
+from crosource.web.disposition import content_disposition
 from crosource.web.pages import ev_forms
 from crosource.web.pages.common import (
     Csrf,
@@ -294,11 +295,10 @@ def download_evaluation(
 ) -> Response:
     """The evaluation as its YAML file, for `crosource evaluate` or to edit and import."""
     record, _ = ev_forms.loaded(session, viewer, evaluation_id)
-    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:80]
     return Response(
         service.document_text(record.document),
         media_type="application/yaml",
-        headers={"Content-Disposition": f'attachment; filename="{name or "evaluation"}.yaml"'},
+        headers={"Content-Disposition": content_disposition(record.name or "evaluation", "yaml")},
     )
 
 

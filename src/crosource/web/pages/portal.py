@@ -4,7 +4,6 @@ here reads the sponsor's cost model, scores, evaluations or other providers' bid
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -17,6 +16,7 @@ from crosource.store import rfps
 from crosource.store.errors import Conflict
 from crosource.store.tables import Rfp
 from crosource.web.deps import MAX_ID, DbSession
+from crosource.web.disposition import content_disposition
 from crosource.web.pages.common import Csrf, ProviderViewer, Viewer, flash, render
 from crosource.web.uploads_evaluate import GRID_SUFFIXES, uploaded
 
@@ -95,11 +95,10 @@ def grid_template(rfp_id: RfpId, viewer: ProviderViewer, session: DbSession) -> 
     """The bid grid's columns with example lines, ready to fill in."""
     rfp = _invited(session, viewer, rfp_id)
     text = service.grid_template(_provider(viewer) or "", service.study_brief(session, rfp))
-    name = re.sub(r"[^A-Za-z0-9_-]", "-", rfp.study_id)[:60]
     return Response(
         text,
         media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="bid-{name}.csv"'},
+        headers={"Content-Disposition": content_disposition(f"bid-{rfp.study_id}", "csv")},
     )
 
 

@@ -16,6 +16,7 @@ from crosource.services import portfolio_edit, recommendation
 from crosource.store import portfolios
 from crosource.store.errors import Conflict, Invalid
 from crosource.web.deps import MAX_ID, DbSession, PortfolioId
+from crosource.web.disposition import content_disposition
 from crosource.web.pages.common import (
     Csrf,
     Owner,
@@ -123,7 +124,9 @@ def excel_template(viewer: SponsorReader) -> Response:
     return Response(
         content,
         media_type=EXPORT_TYPES["xlsx"],
-        headers={"Content-Disposition": 'attachment; filename="crosource-portfolio-template.xlsx"'},
+        headers={
+            "Content-Disposition": content_disposition("crosource-portfolio-template", "xlsx")
+        },
     )
 
 

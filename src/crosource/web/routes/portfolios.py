@@ -14,6 +14,7 @@ from crosource.services import recommendation
 from crosource.store import portfolios
 from crosource.store.tables import Membership
 from crosource.web.deps import MAX_ID, DbSession, Editor, PortfolioId, Reader, role_in
+from crosource.web.disposition import content_disposition
 from crosource.web.errors import ApiError
 from crosource.web.schemas import PortfolioDetail, PortfolioOut, PortfolioPage, PortfolioUpdate
 
@@ -109,12 +110,10 @@ def export_portfolio(
             session, workspace_id=member.workspace_id, portfolio_id=portfolio_id, file=path
         )
         content = path.read_bytes()
-    filename = "".join(c if c.isalnum() or c in "-_" else "-" for c in record.name)[:80]
-    disposition = f'attachment; filename="{filename or "portfolio"}.{format}"'
     return Response(
         content,
         media_type=EXPORT_TYPES[format],
-        headers={"Content-Disposition": disposition},
+        headers={"Content-Disposition": content_disposition(record.name or "portfolio", format)},
     )
 
 
