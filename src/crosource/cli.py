@@ -32,9 +32,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def _register_subcommands() -> None:
     from crosource.cli_serve import serve
     from crosource.cli_users import user_app
+    from crosource.cli_worker import worker
 
     app.add_typer(user_app, name="user")
     app.command()(serve)
+    app.command()(worker)
 
 
 class Format(StrEnum):

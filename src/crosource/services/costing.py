@@ -10,7 +10,7 @@ from crosource.engine.costing.compiled import Compiled
 from crosource.engine.costing.model import compile_scenarios, price_compiled
 from crosource.engine.costing.plans import PlanError
 from crosource.engine.costing.sensitivity import tornado, variance_shares
-from crosource.engine.costing.simulate import simulate
+from crosource.engine.costing.simulate import Simulation, simulate
 from crosource.engine.costing.summary import simulation_json
 from crosource.io.errors import FileProblem, InvalidInput, Locator, render_path
 
@@ -68,8 +68,29 @@ def run_simulation(
     stage: Stage = _silent,
 ) -> dict[str, Any]:
     """Monte Carlo of the plans on common random numbers, with the tornado of the first."""
-    prices = [price_compiled(p, portfolio) for p in plans]
     simulation = simulate(plans, draws, seed, progress=progress)
+    return simulation_result(
+        portfolio,
+        plans,
+        simulation,
+        sensitivity=sensitivity,
+        sensitivity_draws=sensitivity_draws,
+        stage=stage,
+    )
+
+
+def simulation_result(
+    portfolio: Portfolio,
+    plans: list[Compiled],
+    simulation: Simulation,
+    *,
+    sensitivity: bool,
+    sensitivity_draws: int,
+    stage: Stage = _silent,
+) -> dict[str, Any]:
+    """A finished simulation (in one run, or merged from parts) as the result of a run."""
+    seed = simulation.seed
+    prices = [price_compiled(p, portfolio) for p in plans]
     result = simulation_json(plans, prices, simulation)
     if sensitivity:
         stage("Sensitivity: tornado and variance shares")

@@ -148,6 +148,8 @@ class JobPart(Base):
     worker: Mapped[str | None] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(default=0)
     queue_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The portfolio's version that the first part simulated: every part must use the same.
+    portfolio_version: Mapped[int]
     summary: Mapped[bytes | None] = mapped_column(LargeBinary)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

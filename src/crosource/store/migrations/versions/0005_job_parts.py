@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("worker", sa.String(length=200), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("queue_id", sa.BigInteger(), nullable=True),
+        sa.Column("portfolio_version", sa.Integer(), nullable=False),
         sa.Column("summary", sa.LargeBinary(), nullable=True),
         sa.Column("started_at", WHEN, nullable=True),
         sa.Column("finished_at", WHEN, nullable=True),
