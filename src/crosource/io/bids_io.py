@@ -15,6 +15,7 @@ from crosource.domain.taxonomy import FUNCTIONS
 from crosource.engine.evaluate.bids import ASSUMPTIONS, DRIVERS, Bid, BidLine
 from crosource.io import excel_io, yaml_io
 from crosource.io.errors import FileProblem, InvalidInput
+from crosource.io.excel_cells import from_csv_text
 
 COLUMNS = ("provider", "line", "function", "driver", "unit_price_usd", "quantity")
 # Rows of one bid (its lines and stated assumptions): a real grid has tens to hundreds; the
@@ -22,11 +23,14 @@ COLUMNS = ("provider", "line", "function", "driver", "unit_price_usd", "quantity
 MAX_BID_LINES = 5000
 
 
-def _rows(file: Path) -> list[tuple[Any, ...]]:
+def read_grid(file: Path) -> list[tuple[Any, ...]]:
+    """The grid's rows, read once (its checks and its bids both work on them). A CSV cell with
+    the leading `'` that keeps a spreadsheet from running it (our template writes one before
+    text such as `=...`) reads without it."""
     suffix = file.suffix.lower()
     if suffix == ".csv":
         text = yaml_io.read_text(file)
-        return [tuple(r) for r in csv.reader(io.StringIO(text))]
+        return [tuple(map(from_csv_text, r)) for r in csv.reader(io.StringIO(text))]
     if suffix in (".xlsx", ".xlsm"):
         return excel_io.read_rows(file)
     raise InvalidInput.single(str(file), "has an unknown extension; expected .csv or .xlsx")
@@ -43,8 +47,11 @@ def _number(value: Any) -> float | None:
 
 
 def load_bids(file: Path) -> list[Bid]:
-    name = str(file)
-    rows = _rows(file)
+    return parse_bids(read_grid(file), str(file))
+
+
+def parse_bids(rows: list[tuple[Any, ...]], name: str) -> list[Bid]:
+    """The bids of a grid's rows (from `read_grid`); `name` places the problems."""
     if not rows:
         raise InvalidInput.single(name, "is empty; expected a header row and bid lines")
     header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]

@@ -151,3 +151,37 @@ def exact(value: Any) -> Any:
     if isinstance(value, int):
         return str(value) if abs(value) >= _EXACT_INT else value
     return value if float(f"{value:.16g}") == value else repr(value)
+
+
+# Text a spreadsheet may take for a formula (OWASP, "CSV injection"): =, +, -, @, and a tab or
+# carriage return before them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(cell: Any) -> None:
+    """Keep a user's text a text: openpyxl stores a str starting with `=` as a formula, and
+    Excel re-reads `+1`, `-2+3` or `@SUM(A1)` as one once the cell is edited. The cell is made
+    a string cell with Excel's quote prefix (the leading ' that shows it is text), so the
+    value stays exactly as written and reads back the same."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: text starting a formula gets OWASP's leading `'`,
+    which `from_csv_text` takes off again when the grid comes back."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def from_csv_text(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
+def guard_workbook(book: Any) -> None:
+    """Every cell of every sheet through `guard_cell`: every workbook we write goes through
+    this just before it is saved (the portfolio workbook, run reports)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                guard_cell(cell)

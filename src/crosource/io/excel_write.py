@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from crosource.domain.portfolio import Portfolio
-from crosource.io.excel_cells import Kind, encode, escape, exact
+from crosource.io.excel_cells import Kind, encode, escape, exact, guard_workbook
 from crosource.io.excel_readme import readme_rows
 from crosource.io.excel_sheets import (
     OPTIMIZE_FIELDS,
@@ -98,6 +98,7 @@ def save(rows: Rows, file: Path) -> None:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+    guard_workbook(book)  # a name like =HYPERLINK(...) stays text
     book.save(file)
 
 
@@ -108,9 +109,7 @@ def _write_rows(sheet: Any, rows: list[list[Any]]) -> None:
             if value is None:
                 continue
             text = escape(value) if isinstance(value, str) else exact(value)
-            cell = sheet.cell(row=r, column=c, value=text)
-            if isinstance(text, str) and text.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
+            sheet.cell(row=r, column=c, value=text)  # formulas guarded on saving
             longest = max((len(line) for line in str(value).splitlines()), default=0)
             widths[c] = max(widths.get(c, 0), longest)
     for c, width in widths.items():

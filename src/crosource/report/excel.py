@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crosource import __version__
+from crosource.io.excel_cells import escape, guard_workbook
 from crosource.report.labels import COMPONENT_LABELS, function
 
 MONEY = "#,##0"
@@ -44,7 +45,7 @@ def _sheet(
     for cell in sheet[1]:
         cell.font, cell.fill = HEAD_FONT, HEAD_FILL
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([_text(v) for v in row])
     for index, name in enumerate(header, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(12, min(len(name) + 4, 48))
@@ -57,10 +58,10 @@ def _sheet(
 def _about(book: Workbook, title: str, lines: Sequence[tuple[str, Any]]) -> None:
     sheet: Worksheet = book.active
     sheet.title = "About"
-    sheet.append([title])
+    sheet.append([_text(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in lines:
-        sheet.append(list(line))
+        sheet.append([_text(v) for v in line])
     sheet.append(["generated", dt.date.today().isoformat()])
     sheet.append(["crosource", __version__])
     sheet.column_dimensions["A"].width = 28
@@ -167,7 +168,14 @@ def optimize_workbook(title: str, result: dict[str, Any], currency: str = "USD")
     return _bytes(book)
 
 
+def _text(value: Any) -> Any:
+    # Characters XML cannot hold (a carriage return would come back as a line feed) go in
+    # OOXML's _xHHHH_ form, as Excel writes them.
+    return escape(value) if isinstance(value, str) else value
+
+
 def _bytes(book: Workbook) -> bytes:
+    guard_workbook(book)  # a plan named =HYPERLINK(...) stays text, never a live formula
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -19,6 +19,7 @@ from crosource.engine.evaluate.bids import compare, evaluation_from_bids
 from crosource.engine.recommend.engine import recommend
 from crosource.io.bids_io import COLUMNS
 from crosource.io.errors import InvalidInput
+from crosource.io.excel_cells import csv_text
 from crosource.store import evaluations, portfolios, rfps
 from crosource.store.tables import EvaluationRecord, Rfp
 
@@ -69,11 +70,15 @@ def grid_template(provider_id: str, study: dict[str, Any]) -> str:
     """A CSV with the grid's columns and example lines, for the provider to fill in."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
     function = (study.get("functions") or ["project_management"])[0]
-    writer.writerow([provider_id, "Project management", function, "fte_month", "20000", "40"])
-    writer.writerow([provider_id, "Site activation", "", "per_site", "9000", study["sites"]])
-    writer.writerow([provider_id, "screen_failure_rate", "", "assumption", "", "0.2"])
+    rows: list[list[Any]] = [
+        list(COLUMNS),
+        [provider_id, "Project management", function, "fte_month", "20000", "40"],
+        [provider_id, "Site activation", "", "per_site", "9000", study["sites"]],
+        [provider_id, "screen_failure_rate", "", "assumption", "", "0.2"],
+    ]
+    # Ids come from the sponsor's portfolio; none may start a formula in the provider's sheet.
+    writer.writerows([csv_text(v) for v in row] for row in rows)
     return out.getvalue()
 
 

@@ -8,8 +8,6 @@ provider takes the provider's id and refuses RFPs it is not invited to as absent
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from crosource import catalog
 from crosource.engine.evaluate.bids import Bid, BidLine
-from crosource.io import excel_io, yaml_io
-from crosource.io.bids_io import load_bids
+from crosource.io.bids_io import parse_bids, read_grid
 from crosource.io.errors import FileProblem, InvalidInput
 from crosource.store import portfolios
 from crosource.store.audit import add_created, record_change
@@ -281,16 +278,8 @@ def _add_answer(
         raise Conflict("your answer was being saved from elsewhere; send it again") from None
 
 
-def _foreign_rows(file: Path, provider_id: str) -> list[FileProblem]:
+def _foreign_rows(rows: list[tuple[Any, ...]], provider_id: str) -> list[FileProblem]:
     """Rows of the grid that name another provider: a provider bids only for itself."""
-    if file.suffix.lower() == ".csv":
-        rows: list[tuple[Any, ...]] = [
-            tuple(r) for r in csv.reader(io.StringIO(yaml_io.read_text(file)))
-        ]
-    elif file.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = excel_io.read_rows(file)
-    else:
-        return []  # load_bids reports the unknown extension
     if not rows:
         return []
     header = [str(c).strip().lower() if c is not None else "" for c in rows[0]]
@@ -324,9 +313,10 @@ def submit_bid(
     """Store or replace the provider's bid grid; an invalid grid raises and stores nothing."""
     rfp = _open_for(session, workspace_id, rfp_id, provider_id)
     assert provider_id is not None  # invited_rfp refused a provider without an id
-    problems = _foreign_rows(file, provider_id)
+    rows = read_grid(file)  # once: a workbook is not unpacked twice
+    problems = _foreign_rows(rows, provider_id)
     try:
-        bids = [b for b in load_bids(file) if b.provider == provider_id]
+        bids = [b for b in parse_bids(rows, str(file)) if b.provider == provider_id]
     except InvalidInput as exc:  # reported with the rows of other providers, if any
         problems += [FileProblem("bid grid", p.where, p.message) for p in exc.problems]
     if problems:
