@@ -18,13 +18,14 @@ def _clash() -> None:
 def test_a_unique_clash_is_a_conflict_not_a_server_error(tmp_path: Path) -> None:
     app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
     # Two requests creating the same name at once: the later one meets the database's refusal.
-    app.add_api_route("/api/v1/clash", _clash, methods=["POST"])
-    app.add_api_route("/clash", _clash, methods=["POST"])
+    # (GET: a POST from someone not signed in would be refused before reaching the route.)
+    app.add_api_route("/api/v1/clash", _clash, methods=["GET"])
+    app.add_api_route("/clash", _clash, methods=["GET"])
     with TestClient(app) as client:
-        api = client.post("/api/v1/clash")
+        api = client.get("/api/v1/clash")
         assert api.status_code == 409
         assert api.json()["error"]["code"] == "conflict"
-        page = client.post("/clash")
+        page = client.get("/clash")
         assert page.status_code == 409
         assert "reload and try again" in page.text and "<html" in page.text
 

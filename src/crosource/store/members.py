@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from crosource.store.audit import record_change
 from crosource.store.errors import Conflict, Invalid, NotFound
 from crosource.store.scoped import in_workspace
-from crosource.store.tables import ROLES, ApiToken, Membership, User, utcnow
+from crosource.store.sessions import end_user_sessions
+from crosource.store.tables import ROLES, ApiToken, Membership, User, Workspace, utcnow
 from crosource.store.users import (
     add_member,
     check_password,
@@ -61,6 +62,20 @@ def _member(session: Session, *, workspace_id: int, member_id: int) -> Membershi
     )
 
 
+def _lock_owners(session: Session, workspace_id: int) -> None:
+    """Hold the workspace's memberships still until the transaction ends, so that counting its
+    owners and then changing one is a single step: two owners demoting each other at the same
+    moment must not both see the other still an owner."""
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks; any write takes the database's one write lock for the rest of
+        # the transaction (a second writer waits for it), and this write changes nothing.
+        touch = update(Workspace).where(Workspace.id == workspace_id)
+        session.execute(touch.values(name=Workspace.name))
+    else:
+        lock = select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()
+        session.execute(lock)
+
+
 def _owners(session: Session, workspace_id: int) -> int:
     query = select(func.count()).where(
         Membership.workspace_id == workspace_id, Membership.role == "owner"
@@ -82,10 +97,15 @@ def change_role(
     provider_id = provider_id or None
     if (role == "provider") != (provider_id is not None):
         raise Invalid("a provider member needs a provider id, and only a provider member has one")
+    _lock_owners(session, workspace_id)
     member = _member(session, workspace_id=workspace_id, member_id=member_id)
+    session.refresh(member)  # as it is now that nobody else can change it
     if member.role == "owner" and role != "owner" and _owners(session, workspace_id) == 1:
         raise Conflict("this is the workspace's last owner; make another owner first")
     old = {"role": member.role, "provider_id": member.provider_id}
+    if old != {"role": role, "provider_id": provider_id}:
+        # Signed-in browsers of the user start again from a fresh sign-in with the new role.
+        end_user_sessions(session, user_id=member.user_id)
     member.role, member.provider_id = role, provider_id
     record_change(
         session,
@@ -101,7 +121,9 @@ def change_role(
 
 
 def remove_member(session: Session, *, workspace_id: int, member_id: int, actor_id: int) -> None:
+    _lock_owners(session, workspace_id)
     member = _member(session, workspace_id=workspace_id, member_id=member_id)
+    session.refresh(member)
     if member.role == "owner" and _owners(session, workspace_id) == 1:
         raise Conflict("this is the workspace's last owner; make another owner first")
     record_change(
@@ -122,6 +144,7 @@ def remove_member(session: Session, *, workspace_id: int, member_id: int, actor_
         )
     ):
         token.revoked_at = utcnow()
+    end_user_sessions(session, user_id=member.user_id)  # their open pages stop at once
     session.delete(member)
 
 

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy import func, select
-from starlette.middleware.sessions import SessionMiddleware
 
 from crosource import __version__
+from crosource.store import setup_link
 from crosource.store.db import make_engine, session_factory
 from crosource.store.migrate import upgrade
-from crosource.store.tables import User
 from crosource.tasks.backend import make_backend
 from crosource.web import pages, routes
+from crosource.web.body_limits import BodyGate
 from crosource.web.errors import install_handlers, respond
+from crosource.web.sessions import SessionMiddleware
 from crosource.web.settings import Settings
 from crosource.web.static_files import install_static
-from crosource.web.throttle import LoginThrottle
+from crosource.web.throttle import Policy
 
-SESSION_COOKIE = "crosource_session"
-SESSION_SECONDS = 8 * 3600  # assumption: a working day, then sign in again
 log = logging.getLogger("crosource.web")
 
 
@@ -41,6 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if app.state.setup_token:  # an unused link of this process: the next start makes one
+            with sessions.begin() as session:
+                setup_link.give_back(session, token=app.state.setup_token)
         runner.shutdown()
         engine.dispose()
 
@@ -53,21 +53,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.jobs = runner
-    app.state.throttle = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
-    app.state.setup_token = None
-    app.state.setup_workspace = settings.setup_workspace
-    with sessions() as session:
-        if not session.scalar(select(func.count()).select_from(User)):
-            # First run: nobody can sign in yet, so a one-time link makes the first owner.
-            app.state.setup_token = secrets.token_urlsafe(24)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key,
-        session_cookie=SESSION_COOKIE,
-        max_age=SESSION_SECONDS,
-        same_site="lax",
-        https_only=settings.https_only,
+    app.state.throttle = Policy(
+        per_pair=settings.login_attempts,
+        per_address=settings.login_attempts_per_address,
+        per_email=settings.login_attempts_per_email,
+        window_seconds=settings.login_window_seconds,
     )
+    app.state.setup_workspace = settings.setup_workspace
+    with sessions.begin() as session:
+        # First run: nobody can sign in yet, so a one-time link makes the first owner. Only one
+        # process of a database gets it (store/setup_link.py); the others know one is pending.
+        app.state.setup_token = setup_link.offer(session)
+        app.state.setup_pending = app.state.setup_token is None and not setup_link.any_user(session)
+    if settings.secret_key:
+        log.warning("CROSOURCE_SECRET_KEY is no longer used: sessions are kept in the database")
+    # The session middleware sits inside the body gate, which is added last: the outermost.
+    app.add_middleware(SessionMiddleware, factory=sessions, https_only=settings.https_only)
+    app.add_middleware(BodyGate, factory=sessions, upload_bytes=settings.max_upload_bytes)
     install_handlers(app)
     install_static(app)
 

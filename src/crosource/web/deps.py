@@ -1,6 +1,6 @@
 """Who is asking, and may they: the dependencies every route declares.
 
-A request acts as a user through the signed session cookie (browser) or as one membership through
+A request acts as a user through its session (browser; see sessions.py) or as one membership through
 an API token (`Authorization: Bearer cst_...`, scripts). Cookie requests that change anything must
 carry the session's CSRF token in the `X-CSRF-Token` header; token requests cannot be forged by
 another site, so they need none. A workspace the actor does not belong to answers 404, as if it
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from crosource.store.tables import Membership, User
 from crosource.store.users import membership, token_membership
+from crosource.web import sessions
 from crosource.web.errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -44,11 +45,8 @@ class Actor:
 
 
 def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(24)
-        request.session["csrf"] = token
-    return token
+    """The signed-in session's CSRF token ("" when not signed in)."""
+    return sessions.csrf(request)
 
 
 def current_actor(request: Request, session: DbSession) -> Actor:
@@ -59,14 +57,13 @@ def current_actor(request: Request, session: DbSession) -> Actor:
         if member is None or user is None:
             raise ApiError(401, "unauthenticated", "the API token is unknown or revoked")
         return Actor(user, member)
-    user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None:
+    live = sessions.current(request)
+    user = session.get(User, live.user_id) if live is not None else None
+    if live is None or user is None:
         raise ApiError(401, "unauthenticated", "sign in first")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
-        expected = request.session.get("csrf")
-        if not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
+        if not secrets.compare_digest(sent.encode(), live.csrf.encode()):
             raise ApiError(403, "csrf", f"missing or wrong {CSRF_HEADER} header")
     return Actor(user, None)
 

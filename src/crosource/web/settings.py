@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Literal
 
 from pydantic import Field
@@ -18,16 +17,31 @@ class Settings(BaseSettings):
         DEFAULT_URL,
         description="SQLAlchemy URL of the database; PostgreSQL as postgresql://user@host/db.",
     )
-    secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        description="Key that signs session cookies. Unset, a random key is made at start-up, "
-        "so sign-ins do not survive a restart; set it on a server.",
+    secret_key: str | None = Field(
+        None,
+        description="Unused: sessions are kept in the database and nothing is signed any more. "
+        "Still accepted so that existing configurations start.",
     )
     https_only: bool = Field(
         False, description="Mark cookies Secure: set it when the service is behind HTTPS."
     )
     login_attempts: int = Field(
-        5, ge=1, description="Failed sign-ins allowed per email within the window (assumption)."
+        5,
+        ge=1,
+        description="Sign-in attempts allowed per email and source address within the "
+        "window (assumption).",
+    )
+    login_attempts_per_address: int = Field(
+        30,
+        ge=1,
+        description="Sign-in attempts allowed per source address, whatever the emails, "
+        "within the window (assumption).",
+    )
+    login_attempts_per_email: int = Field(
+        50,
+        ge=1,
+        description="Sign-in attempts allowed per email from all addresses together "
+        "within the window (assumption).",
     )
     login_window_seconds: int = Field(
         900, ge=1, description="The window of the sign-in throttle, in seconds (assumption)."

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from crosource.store import setup_link
 from crosource.store.errors import Conflict, Invalid
-from crosource.store.tables import User
-from crosource.store.users import add_member, authenticate, create_user
+from crosource.store.users import add_member, create_user
 from crosource.store.workspaces import create_workspace, find_workspace
-from crosource.web.deps import DbSession, csrf_token
+from crosource.web import sessions, throttle
+from crosource.web.deps import DbSession
 from crosource.web.errors import ApiError
 from crosource.web.pages.common import (
+    Csrf,
     LoginCsrf,
     PageUser,
     Viewer,
@@ -29,12 +30,12 @@ Text = Annotated[str, Form(max_length=1024)]
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> Response:
-    if "user_id" in request.session:
+    if sessions.current(request) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return render(
         request,
         "login.html.j2",
-        login_csrf=csrf_token(request),
+        login_csrf=sessions.login_csrf(request),
         next=safe_next(next),
         email="",
         error="",
@@ -49,39 +50,35 @@ def login(
     password: Text,
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    throttle = request.app.state.throttle
-    key = email.strip().lower()
-    wait = throttle.retry_after(key)
-    error = ""
-    user: User | None = None
-    if wait:
-        error = f"Too many failed sign-ins; try again in {wait} s."
-    else:
-        user = authenticate(session, email=email, password=password)
-        if user is None:
-            throttle.failed(key)
-            error = "Unknown email or wrong password."
+    headers: dict[str, str] = {}
+    try:
+        user = throttle.sign_in(request, session, email=email, password=password)
+        status, error = 401, "Unknown email or wrong password."
+    except throttle.Throttled as exc:
+        user, status = None, 429
+        error = f"Too many sign-in attempts; try again in {exc.retry_after} s."
+        headers["Retry-After"] = str(exc.retry_after)
     if user is None:
-        status = 429 if wait else 401
-        return render(
+        page = render(
             request,
             "login.html.j2",
             status=status,
-            login_csrf=csrf_token(request),
+            login_csrf=sessions.login_csrf(request),
             next=safe_next(next),
             email=email,
             error=error,
         )
-    throttle.succeeded(key)
+        page.headers.update(headers)
+        return page
+    sessions.begin(request, session, user_id=user.id)
     session.commit()
-    request.session.clear()  # a new session on sign-in: no fixation
-    request.session["user_id"] = user.id
     return RedirectResponse(safe_next(next), status_code=303)
 
 
-@router.post("/logout", dependencies=[LoginCsrf])
-def logout(request: Request) -> Response:
-    request.session.clear()
+@router.post("/logout", dependencies=[Csrf])
+def logout(request: Request, session: DbSession) -> Response:
+    sessions.end(request, session)
+    session.commit()
     return RedirectResponse("/login", status_code=303)
 
 
@@ -95,20 +92,19 @@ def choose_workspace(request: Request, user: PageUser, session: DbSession) -> Re
     return render(request, "choose.html.j2", viewer=Viewer(user), spaces=spaces)
 
 
-def _setup_target(request: Request, token: str) -> str:
-    expected = request.app.state.setup_token
-    if not isinstance(expected, str) or not secrets.compare_digest(token, expected):
-        raise ApiError(404, "not_found", "this setup link is not valid (it works only once)")
+def _setup_target(request: Request, session: DbSession, token: str) -> str:
+    if not setup_link.is_open(session, token=token):
+        raise ApiError(404, "not_found", setup_link.DEAD)
     return str(request.app.state.setup_workspace)
 
 
 @router.get("/setup/{token}", response_class=HTMLResponse)
-def setup_page(request: Request, token: str) -> Response:
-    workspace = _setup_target(request, token)
+def setup_page(request: Request, token: str, session: DbSession) -> Response:
+    workspace = _setup_target(request, session, token)
     return render(
         request,
         "setup.html.j2",
-        login_csrf=csrf_token(request),
+        login_csrf=sessions.login_csrf(request),
         workspace=workspace,
         email="",
         error="",
@@ -119,11 +115,13 @@ def setup_page(request: Request, token: str) -> Response:
 def setup(
     request: Request, token: str, session: DbSession, email: Text, password: Text, again: Text
 ) -> Response:
-    """Make the first owner; the link then stops working."""
-    name = _setup_target(request, token)
+    """Make the first owner; the link then stops working. Checking the link (unused, and no
+    account yet), making the owner and marking the link used are one transaction."""
+    name = _setup_target(request, session, token)
     error = "The two passwords differ." if password != again else ""
     if not error:
         try:
+            setup_link.use(session, token=token)
             user = create_user(session, email=email, password=password)
             workspace = find_workspace(session, name=name) or create_workspace(session, name=name)
             add_member(session, user_id=user.id, workspace_id=workspace.id, role="owner")
@@ -135,13 +133,12 @@ def setup(
             request,
             "setup.html.j2",
             status=422,
-            login_csrf=csrf_token(request),
+            login_csrf=sessions.login_csrf(request),
             workspace=name,
             email=email,
             error=error,
         )
+    sessions.begin(request, session, user_id=user.id)
     session.commit()
     request.app.state.setup_token = None
-    request.session.clear()
-    request.session["user_id"] = user.id
     return RedirectResponse(f"/w/{workspace.id}", status_code=303)

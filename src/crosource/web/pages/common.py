@@ -1,9 +1,9 @@
 """What every page needs: its templates, who is signed in, their workspace and role, CSRF.
 
-Pages and the JSON API share the signed session cookie. A page that needs a user redirects to the
-sign-in page; a workspace the user does not belong to answers 404, a role without the right 403,
-both as pages. Every form that changes something carries the session's CSRF token (a hidden field,
-or the X-CSRF-Token header that static/app.js adds to HTMX requests).
+Pages and the JSON API share the browser's session (sessions.py). A page that needs a user
+redirects to the sign-in page; a workspace the user does not belong to answers 404, a role without
+the right 403, both as pages. Every form that changes something carries the session's CSRF token
+(a hidden field, or the X-CSRF-Token header that static/app.js adds to HTMX requests).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from crosource import __version__
 from crosource.report import labels
 from crosource.store.tables import Membership, User, Workspace
 from crosource.store.users import membership, memberships_of
-from crosource.web.deps import CSRF_HEADER, MAX_ID, DbSession, csrf_token
+from crosource.web import sessions
+from crosource.web.deps import CSRF_HEADER, MAX_ID, DbSession
 from crosource.web.errors import ApiError
 
 FORM_CSRF = "csrf_token"
@@ -90,8 +91,8 @@ class Viewer:
 
 
 def signed_in_user(request: Request, session: DbSession) -> User:
-    user_id = request.session.get("user_id")
-    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    user_id = sessions.user_id(request)
+    user = session.get(User, user_id) if user_id is not None else None
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInNeeded(target)
@@ -124,24 +125,32 @@ Owner = Annotated[Viewer, Depends(viewer_in("owner"))]
 ProviderViewer = Annotated[Viewer, Depends(viewer_in("provider"))]
 
 
-async def check_login_csrf(request: Request) -> None:
-    """Refuse a state-changing page request without the session's CSRF token."""
+async def _sent_csrf(request: Request) -> str:
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
         form = await request.form()
         value = form.get(FORM_CSRF)
         sent = value if isinstance(value, str) else ""
-    expected = request.session.get("csrf")
-    if not isinstance(expected, str) or not secrets.compare_digest(sent, expected):
+    return sent
+
+
+def _same(sent: str, expected: str) -> bool:
+    return bool(expected) and secrets.compare_digest(sent.encode(), expected.encode())
+
+
+async def check_login_csrf(request: Request) -> None:
+    """Refuse a sign-in or setup form that does not repeat the browser's sign-in CSRF cookie."""
+    if not _same(await _sent_csrf(request), sessions.login_csrf_sent(request)):
         raise ApiError(403, "csrf", "this form has expired; reload the page and try again")
 
 
 async def check_csrf(request: Request) -> None:
     """The CSRF check of a signed-in user's form: someone not signed in is sent to sign in
-    first (their session has no token yet, so the check itself could only refuse them)."""
-    if not isinstance(request.session.get("user_id"), int):
+    first (they have no session, so the check itself could only refuse them)."""
+    if sessions.current(request) is None:
         raise SignInNeeded("/")
-    await check_login_csrf(request)
+    if not _same(await _sent_csrf(request), sessions.csrf(request)):
+        raise ApiError(403, "csrf", "this form has expired; reload the page and try again")
 
 
 Csrf = Depends(check_csrf)
@@ -150,9 +159,7 @@ LoginCsrf = Depends(check_login_csrf)
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
     """A message shown once, on the next page the user sees."""
-    messages = request.session.get("flash")
-    items = messages if isinstance(messages, list) else []
-    request.session["flash"] = [*items[-4:], [kind, message]]
+    sessions.flash(request, message, kind)
 
 
 def render(
@@ -164,12 +171,11 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     """A page of the application: the template in the layout, with the navigation it needs."""
-    messages = request.session.pop("flash", []) if "user_id" in request.session else []
     html = templates.get_template(template).render(
         request=request,
         viewer=viewer,
-        csrf=csrf_token(request) if "user_id" in request.session else "",
-        messages=messages if isinstance(messages, list) else [],
+        csrf=sessions.csrf(request),
+        messages=sessions.take_notices(request),
         path=request.url.path,
         **context,
     )

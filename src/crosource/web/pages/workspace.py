@@ -147,11 +147,9 @@ def remove_member(
     return RedirectResponse(f"/w/{viewer.workspace.id}/members", status_code=303)
 
 
-@router.get("/w/{workspace_id}/tokens", response_class=HTMLResponse)
-def tokens_page(request: Request, viewer: AnyMember, session: DbSession) -> Response:
+def _tokens_page(request: Request, viewer: Viewer, session: DbSession, secret: str) -> Response:
     assert viewer.workspace is not None
-    secret = request.session.pop("new_token", None)
-    return render(
+    page = render(
         request,
         "ws_tokens.html.j2",
         viewer=viewer,
@@ -159,8 +157,15 @@ def tokens_page(request: Request, viewer: AnyMember, session: DbSession) -> Resp
         tokens=members.list_tokens(
             session, user_id=viewer.user.id, workspace_id=viewer.workspace.id
         ),
-        secret=secret if isinstance(secret, str) else "",
+        secret=secret,
     )
+    page.headers["Cache-Control"] = "no-store"
+    return page
+
+
+@router.get("/w/{workspace_id}/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, viewer: AnyMember, session: DbSession) -> Response:
+    return _tokens_page(request, viewer, session, "")
 
 
 @router.post("/w/{workspace_id}/tokens", dependencies=[Csrf])
@@ -170,13 +175,14 @@ def create_token(
     session: DbSession,
     name: Annotated[str, Form(min_length=1, max_length=120)],
 ) -> Response:
+    """The new token's secret is shown in this answer only: it is never stored (only its hash)
+    nor put in a cookie or the session, and the answer is not cached."""
     assert viewer.workspace is not None
     _, secret = members.issue_token(
         session, user_id=viewer.user.id, workspace_id=viewer.workspace.id, name=name
     )
     session.commit()
-    request.session["new_token"] = secret  # shown once, on the next page only
-    return RedirectResponse(f"/w/{viewer.workspace.id}/tokens", status_code=303)
+    return _tokens_page(request, viewer, session, secret)
 
 
 @router.post("/w/{workspace_id}/tokens/{token_id}/revoke", dependencies=[Csrf])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from crosource.store.users import authenticate, memberships_of
+from crosource.store.users import memberships_of
+from crosource.web import sessions, throttle
 from crosource.web.deps import Actor, CurrentActor, DbSession, csrf_token
-from crosource.web.errors import ApiError
+from crosource.web.errors import ApiError, error_response
 from crosource.web.schemas import LoginIn, MembershipOut, MeOut
 
 router = APIRouter(prefix="/api/v1", tags=["session"])
@@ -26,27 +27,31 @@ def _me(request: Request, actor: CurrentActor, session: DbSession) -> MeOut:
     )
 
 
-@router.post("/session", response_model=MeOut)
-def sign_in(body: LoginIn, request: Request, session: DbSession) -> MeOut:
-    throttle = request.app.state.throttle
-    key = body.email.strip().lower()
-    wait = throttle.retry_after(key)
-    if wait:
-        raise ApiError(429, "throttled", f"too many failed sign-ins; try again in {wait} s")
-    user = authenticate(session, email=body.email, password=body.password)
+@router.post(
+    "/session",
+    response_model=MeOut,
+    responses={429: {"description": "Too many attempts; wait for the Retry-After seconds."}},
+)
+def sign_in(body: LoginIn, request: Request, session: DbSession) -> MeOut | Response:
+    try:
+        user = throttle.sign_in(request, session, email=body.email, password=body.password)
+    except throttle.Throttled as exc:
+        answer = error_response(
+            429, "throttled", f"too many sign-in attempts; try again in {exc.retry_after} s"
+        )
+        answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     if user is None:
-        throttle.failed(key)
         raise ApiError(401, "unauthenticated", "unknown email or wrong password")
-    throttle.succeeded(key)
-    session.commit()  # keeps a rehashed password
-    request.session.clear()  # a new session on sign-in: no fixation
-    request.session["user_id"] = user.id
+    sessions.begin(request, session, user_id=user.id)
+    session.commit()  # the new session, and a rehashed password
     return _me(request, Actor(user, None), session)
 
 
 @router.delete("/session", status_code=204)
-def sign_out(request: Request, _: CurrentActor) -> Response:
-    request.session.clear()
+def sign_out(request: Request, _: CurrentActor, session: DbSession) -> Response:
+    sessions.end(request, session)
+    session.commit()
     return Response(status_code=204)
 
 
