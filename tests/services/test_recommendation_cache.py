@@ -1,63 +1,96 @@
-"""The recommendation of a stored portfolio is computed once per version."""
+"""The recommendation of a stored portfolio is computed once per version, in the report cache
+keyed by what makes it unique (database, workspace, portfolio, version, content)."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from crosource.engine.recommend.engine import recommend
 from crosource.io.portfolio_io import load_portfolio
-from crosource.services import recommendation
+from crosource.services import recommendation, report_cache
+from crosource.services.report_cache import REPORTS, ReportCache, portfolio_key
+from crosource.store import portfolios
+from crosource.store.tables import PortfolioRecord
+from crosource.store.workspaces import create_workspace
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "emerging-biotech.yaml"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLE = EXAMPLES / "emerging-biotech.yaml"
 
 
-def test_repeat_views_reuse_the_result_and_a_new_version_recomputes() -> None:
-    portfolio = load_portfolio(EXAMPLE)
-    document = portfolio.to_data()
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    first = recommendation.recommend_stored(
-        portfolio_id=900_001, version=1, updated_at=at, document=document
-    )
-    again = recommendation.recommend_stored(
-        portfolio_id=900_001, version=1, updated_at=at, document=document
-    )
-    assert again is first
-    assert first.to_json() == recommend(portfolio).to_json()
+def _stored(session: Session) -> PortfolioRecord:
+    workspace = create_workspace(session, name="Acme")
+    record = portfolios.import_portfolio_file(session, workspace_id=workspace.id, file=EXAMPLE)
+    session.commit()
+    return record
+
+
+def test_repeat_views_reuse_the_result_and_a_new_version_recomputes(session: Session) -> None:
+    record = _stored(session)
+    first = recommendation.recommend_stored(session, record=record)
+    assert recommendation.recommend_stored(session, record=record) is first
+    assert first.to_json() == recommend(load_portfolio(EXAMPLE)).to_json()
     assert first.fragment_html() is first.fragment_html()
     assert "<html" not in first.fragment_html()
-    document["sponsor"]["preferences"]["control"] = "high"
-    newer = recommendation.recommend_stored(
-        portfolio_id=900_001, version=2, updated_at=at, document=document
+    document = dict(record.document)
+    document["sponsor"] = {**document["sponsor"], "preferences": {"control": "high"}}
+    portfolios.replace_document(
+        session,
+        workspace_id=record.workspace_id,
+        portfolio_id=record.id,
+        document=document,
+        expected_version=1,
     )
+    session.commit()
+    newer = recommendation.recommend_stored(session, record=record)
     assert newer is not first
     assert newer.portfolio.sponsor.preferences.control == "high"
-    recommendation.forget(900_001)
-    fresh = recommendation.recommend_stored(
-        portfolio_id=900_001, version=2, updated_at=at, document=document
+    report_cache.forget_portfolio(session, workspace_id=record.workspace_id, portfolio_id=record.id)
+    assert recommendation.recommend_stored(session, record=record) is not newer
+
+
+def test_the_key_holds_the_database_and_the_content(session: Session, tmp_path: Path) -> None:
+    """Same ids, version and workspace: another document or another database is another key."""
+    record = _stored(session)
+    key = portfolio_key(session, record, "recommendation")
+    assert key == portfolio_key(session, record, "recommendation")
+    other = PortfolioRecord(
+        id=record.id,
+        workspace_id=record.workspace_id,
+        name=record.name,
+        version=record.version,
+        document={**record.document, "studies": []},
     )
-    assert fresh is not newer
+    assert portfolio_key(session, other, "recommendation") != key
+    from crosource.store.db import make_engine, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    with session_factory(engine)() as elsewhere:
+        moved = portfolio_key(elsewhere, record, "recommendation")
+    engine.dispose()
+    assert moved != key and moved.digest == key.digest
 
 
 def test_the_cache_stays_small() -> None:
-    document = load_portfolio(EXAMPLE).to_data()
-    for n in range(recommendation.CACHE_SIZE + 3):
-        recommendation.recommend_stored(
-            portfolio_id=910_000 + n, version=1, updated_at=None, document=document
-        )
-    assert recommendation.cached_count() <= recommendation.CACHE_SIZE
+    cache = ReportCache(size=3)
+    keys = [report_cache.Key("sqlite:/x.db", 1, n, 1, "recommendation", 0, "d") for n in range(5)]
+    for key in keys:
+        cache.get(key, lambda: b"report")
+    assert len(cache) == 3
+    assert len(REPORTS) <= report_cache.CACHE_SIZE
 
 
 def test_views_arriving_together_compute_once() -> None:
-    document = load_portfolio(EXAMPLE).to_data()
+    cache = ReportCache()
+    key = report_cache.Key("sqlite:/x.db", 1, 1, 1, "recommendation", 0, "d")
+    made: list[int] = []
+
+    def make() -> list[int]:
+        made.append(1)
+        return made
+
     with ThreadPoolExecutor(max_workers=4) as pool:
-        made = list(
-            pool.map(
-                lambda _: recommendation.recommend_stored(
-                    portfolio_id=920_000, version=1, updated_at=None, document=document
-                ),
-                range(4),
-            )
-        )
-    assert all(m is made[0] for m in made)
+        answers = list(pool.map(lambda _: cache.get(key, make), range(4)))
+    assert made == [1] and all(answer is answers[0] for answer in answers)

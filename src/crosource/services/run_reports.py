@@ -2,26 +2,23 @@
 
 Everything here renders results that are already stored; nothing computes a cost except the
 recommendation, which is cheap and always reflects the portfolio as it is now. PDFs take seconds
-to print, so they are kept in a small in-process cache keyed by what they show.
+to print and a large run's fragment a few hundred ms, so they are kept in the report cache
+(services/report_cache.py) under what they show.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from crosource.domain.portfolio import Portfolio
 from crosource.report.templating import fragment
 from crosource.services.recommendation import Recommended
+from crosource.services.report_cache import cached, job_key, portfolio_key
 from crosource.services.runs import has_result
 from crosource.store.errors import Conflict
-from crosource.store.tables import Job
-
-# Assumption: a few reports per portfolio in use at once; a PDF is ~1 MB, a fragment less.
-REPORT_CACHE_SIZE = 32
-T = TypeVar("T")
+from crosource.store.tables import Job, PortfolioRecord
 
 
 def _check_reportable(job: Job) -> dict[str, Any]:
@@ -45,7 +42,7 @@ def job_html(job: Job, portfolio: Portfolio) -> str:
     return costing_html("simulate", portfolio, result)
 
 
-def job_fragment(cache: ReportCache, job: Job, portfolio: Portfolio, version: int) -> str:
+def job_fragment(session: Session, job: Job, record: PortfolioRecord, portfolio: Portfolio) -> str:
     """The same report inside a page of the application, with interactive charts; rendered
     once per run and portfolio version (a large run's report takes a few hundred ms)."""
 
@@ -54,7 +51,7 @@ def job_fragment(cache: ReportCache, job: Job, portfolio: Portfolio, version: in
             return job_html(job, portfolio)
 
     _check_reportable(job)
-    return cache.get(("fragment", job.id, version), render)
+    return cached(job_key(session, record, job, "run.fragment"), render)
 
 
 def recommendation_html(recommended: Recommended) -> str:
@@ -73,56 +70,18 @@ def job_workbook(job: Job, portfolio: Portfolio, title: str) -> bytes:
     return simulation_workbook(title, result, portfolio.currency)
 
 
-class ReportCache:
-    """The last few reports rendered (PDFs, and run fragments for the pages), by what they show
-    (a run and the portfolio version it names, or a portfolio version): a finished run never
-    changes, so rendering the same report twice is never needed."""
-
-    def __init__(self, size: int = REPORT_CACHE_SIZE) -> None:
-        self.size = size
-        self.items: OrderedDict[Hashable, Any] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                found: T = self.items[key]
-                return found
-        made = make()  # outside the lock: printing takes seconds and other reports may wait
-        with self.lock:
-            self.items[key] = made
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return made
-
-
-def job_pdf(cache: ReportCache, job: Job, portfolio: Portfolio, version: int) -> bytes:
+def job_pdf(session: Session, job: Job, record: PortfolioRecord, portfolio: Portfolio) -> bytes:
     from crosource.report.pdf import html_to_pdf
 
     _check_reportable(job)
-    return cache.get(("job", job.id, version), lambda: html_to_pdf(job_html(job, portfolio)))
+    key = job_key(session, record, job, "run.pdf")
+    return cached(key, lambda: html_to_pdf(job_html(job, portfolio)))
 
 
 def recommendation_pdf(
-    cache: ReportCache, recommended: Recommended, portfolio_id: int, version: int
+    session: Session, record: PortfolioRecord, recommended: Recommended
 ) -> bytes:
     from crosource.report.pdf import html_to_pdf
 
-    key = ("recommendation", portfolio_id, version)
-    return cache.get(key, lambda: html_to_pdf(recommendation_html(recommended)))
-
-
-_CACHE_LOCK = threading.Lock()
-
-
-def cache_of(state: Any) -> ReportCache:
-    """The PDF cache of one application (its `app.state`), made on first use: each application
-    has its own, so two databases served by one process never share a report."""
-    with _CACHE_LOCK:
-        cache = getattr(state, "pdf_cache", None)
-        if not isinstance(cache, ReportCache):
-            cache = ReportCache()
-            state.pdf_cache = cache
-        return cache
+    key = portfolio_key(session, record, "recommendation.pdf")
+    return cached(key, lambda: html_to_pdf(recommendation_html(recommended)))

@@ -59,10 +59,7 @@ def job_report(
     if format == "html":
         return file_response(run_reports.job_html(job, portfolio), format, stem)
     if format == "pdf":
-        cache = run_reports.cache_of(request.app.state)
-        return file_response(
-            run_reports.job_pdf(cache, job, portfolio, record.version), format, stem
-        )
+        return file_response(run_reports.job_pdf(session, job, record, portfolio), format, stem)
     title = f"{record.name}: run {job.id} ({job.kind})"
     return file_response(run_reports.job_workbook(job, portfolio, title), format, stem)
 
@@ -76,15 +73,9 @@ def recommendation_report(
     format: RecommendationFormat,
 ) -> Response:
     record = portfolios.get_record(session, workspace_id=workspace_id, portfolio_id=portfolio_id)
-    recommended = recommend_stored(
-        portfolio_id=record.id,
-        version=record.version,
-        updated_at=record.updated_at,
-        document=record.document,
-    )
+    recommended = recommend_stored(session, record=record)
     stem = f"{slug(record.name)}-recommendation-v{record.version}"
     if format == "html":
         return file_response(run_reports.recommendation_html(recommended), format, stem)
-    cache = run_reports.cache_of(request.app.state)
-    pdf = run_reports.recommendation_pdf(cache, recommended, record.id, record.version)
+    pdf = run_reports.recommendation_pdf(session, record, recommended)
     return file_response(pdf, format, stem)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from crosource.io.errors import InvalidInput
 from crosource.services import runs
 from crosource.services.analyses import AnalysisRequest, OptimizeRequest, SimulateRequest
-from crosource.services.run_reports import cache_of, job_fragment
+from crosource.services.run_reports import job_fragment
 from crosource.store import jobs, portfolios
 from crosource.store.tables import Job, PortfolioRecord
 from crosource.web.analyses_downloads import job_with_portfolio
@@ -309,8 +309,7 @@ def _job_context(request: Request, session: Session, viewer: Viewer, job_id: int
     unreadable = False
     if runs.has_result(job):
         try:
-            cache = cache_of(request.app.state)
-            report = markup(job_fragment(cache, job, portfolio, record.version))
+            report = markup(job_fragment(session, job, record, portfolio))
         except (KeyError, TypeError, ValueError, IndexError):
             # A result stored by another version of the program: say so rather than fail.
             log.exception("the result of job %s cannot be shown", job.id)

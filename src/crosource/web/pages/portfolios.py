@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crosource.io import excel_io
 from crosource.io.errors import InvalidInput
-from crosource.services import portfolio_edit, recommendation
+from crosource.services import portfolio_edit, report_cache
 from crosource.store import portfolios
 from crosource.store.errors import Conflict, Invalid
 from crosource.web.deps import MAX_ID, DbSession, PortfolioId
@@ -175,6 +175,6 @@ def delete(
         actor_id=viewer.user.id,
     )
     session.commit()
-    recommendation.forget(portfolio_id)
+    report_cache.forget_portfolio(session, workspace_id=_space(viewer), portfolio_id=portfolio_id)
     flash(request, f"Deleted {name}. The audit trail keeps its content.")
     return RedirectResponse(f"/w/{_space(viewer)}/portfolios", status_code=303)

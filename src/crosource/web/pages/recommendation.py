@@ -23,12 +23,7 @@ def recommendation_page(
     record = portfolios.get_record(
         session, workspace_id=viewer.workspace.id, portfolio_id=portfolio_id
     )
-    made = recommend_stored(
-        portfolio_id=record.id,
-        version=record.version,
-        updated_at=record.updated_at,
-        document=record.document,
-    )
+    made = recommend_stored(session, record=record)
     return render(
         request,
         "pf_recommendation.html.j2",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from crosource.io.portfolio_io import EXCEL_SUFFIXES, YAML_SUFFIXES
-from crosource.services import recommendation
+from crosource.services import report_cache
 from crosource.store import portfolios
 from crosource.store.tables import Membership
 from crosource.web.deps import MAX_ID, DbSession, Editor, PortfolioId, Reader, role_in
@@ -135,5 +135,7 @@ def delete_portfolio(
         actor_id=member.user_id,
     )
     session.commit()
-    recommendation.forget(portfolio_id)
+    report_cache.forget_portfolio(
+        session, workspace_id=member.workspace_id, portfolio_id=portfolio_id
+    )
     return Response(status_code=204)

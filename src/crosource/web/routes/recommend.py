@@ -34,12 +34,7 @@ def recommendation(
     record = portfolios.get_record(
         session, workspace_id=member.workspace_id, portfolio_id=portfolio_id
     )
-    made = recommend_stored(
-        portfolio_id=record.id,
-        version=record.version,
-        updated_at=record.updated_at,
-        document=record.document,
-    )
+    made = recommend_stored(session, record=record)
     return RecommendationOut(portfolio_id=record.id, version=record.version, **made.to_json())
 
 
