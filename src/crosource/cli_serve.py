@@ -62,6 +62,16 @@ def serve(
             f"to create your account (owner of {settings.setup_workspace!r}); the link works once.",
             markup=True,
         )
+    elif app.state.setup_pending:
+        # One link per database: another process printed it (store/setup_link.py).
+        err.print(
+            "\n[bold]First run.[/] Another crosource process on this database printed the "
+            "setup link in the last two minutes; that link is the only one that works.\nLost it? "
+            "Stop every crosource process and start one again (or wait two minutes), or make "
+            "the first owner with: crosource user add EMAIL --role owner --workspace "
+            f'"{settings.setup_workspace}"',
+            markup=True,
+        )
     else:
         err.print(f"\nOpen {address}/login and sign in.")
     err.print(
