@@ -174,3 +174,25 @@ def test_a_stalled_task_is_queued_again_and_run(pg_url: str, engine: Engine) -> 
     job = _job(engine, job_id)
     assert job.state == "done", job.error
     assert job.attempts == 2  # counted: the start that died and the retry
+
+
+def test_the_queue_schema_is_made_once_beside_the_tables(engine: Engine) -> None:
+    """In the URL's schema, once; migrations never see procrastinate's tables as ours."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from crosource.store.migrate import include_name
+    from crosource.store.tables import Base
+    from crosource.tasks.queue import ensure_schema
+
+    assert ensure_schema(engine) is True
+    assert ensure_schema(engine) is False
+    with engine.connect() as connection:
+        schema = connection.scalar(text("SELECT current_schema()"))
+        found = connection.scalar(
+            text("SELECT to_regclass('procrastinate_jobs')::text"),
+        )
+        assert found == "procrastinate_jobs" and schema != "public"  # found in the schema only
+        assert connection.scalar(text("SELECT to_regclass('public.procrastinate_jobs')")) is None
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        assert compare_metadata(context, Base.metadata) == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,6 +15,13 @@ from sqlalchemy import Connection, Engine, text
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: processes starting together on one PostgreSQL database take turns.
 MIGRATION_LOCK = 0x63726F73
+
+
+def include_name(name: str | None, kind: str, parents: MutableMapping[Any, str | None]) -> bool:
+    """procrastinate's tables share the schema but are its own (crosource.tasks.queue): never
+    compared with ours, so that a generated migration would not drop them."""
+    del parents
+    return not (kind == "table" and (name or "").startswith("procrastinate_"))
 
 
 def alembic_config(url: str | None = None) -> Config:

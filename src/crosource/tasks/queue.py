@@ -96,7 +96,9 @@ class QueueBackend:
     def submit(self, session: Session, job_id: int) -> None:
         queue_id = defer(self.app, session, RUN_JOB, job_id=job_id)
         session.execute(
-            update(Job).where(Job.id == job_id).values(runner=self.name, queue_id=queue_id)
+            update(Job)
+            .where(Job.id == job_id)
+            .values(runner=self.name, queue_id=queue_id, stage="Waiting for a worker to take it")
         )
 
     def cancel(self, session: Session, job_id: int) -> None:

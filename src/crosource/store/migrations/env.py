@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from crosource.store.db import make_engine
+from crosource.store.migrate import include_name
 from crosource.store.tables import Base
 
 
@@ -14,6 +15,7 @@ def _run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
