@@ -171,7 +171,8 @@ def run_part(
         chunks = range(row.first_chunk, row.end_chunk)
         first = job_parts.get_part(session, job_id, 0)
         summary_of_first = first.summary if first is not None else None
-    last = job_parts_done(sessions, job_id)
+    # A part found done was run by a task that died before merging: merge if all are done.
+    last = done_already and job_parts_done(sessions, job_id)
     if not done_already:
         if summary_of_first is None:
             raise RuntimeError(f"part 0 of job {job_id} has no summaries to bin part {part} like")

@@ -16,7 +16,7 @@ class JobOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     kind: str
-    state: str = Field(description="queued, running, done or failed.")
+    state: str = Field(description="queued, running, done, failed or cancelled.")
     progress: float = Field(description="From 0 to 1.")
     stage: str = Field(description="What the run is doing now, in words.")
     error: str | None
