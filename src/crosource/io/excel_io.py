@@ -1,7 +1,8 @@
 """Excel portfolio workbooks (portfolio.md, "Excel workbook"), read as hostile input.
 
-Reading happens in three steps. The zip is inspected before openpyxl sees it (size, members,
-compression ratio: a zip bomb is small on disk and huge unpacked). openpyxl then streams the
+Reading happens in three steps. The zip is inspected before openpyxl sees it (`xlsx_archive`:
+members, each part's size within the limit of its kind, compression ratios, counted while
+unpacking: a zip bomb is small on disk and huge unpacked). openpyxl then streams the
 sheets (read-only, cached values, defusedxml against entity expansion); any failure inside it
 means the file is damaged, never a partial success. Last, the rows become the data a YAML file
 would give (`excel_rows`). The layout itself is in `excel_sheets`, the cells in `excel_cells`,
@@ -10,9 +11,7 @@ and the writing in `excel_write`.
 
 from __future__ import annotations
 
-import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from itertools import repeat
@@ -29,16 +28,11 @@ from crosource.io import excel_sheets as xs
 from crosource.io.errors import InvalidInput, Locator, check_size
 from crosource.io.excel_cells import is_empty, unescape
 from crosource.io.excel_rows import Problems, Row, Table
+from crosource.io.xlsx_archive import check_archive
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_MEMBERS = 10_000
-# Sheet XML compresses 5 to 30 times; zeros or one repeated cell compress about 1000 times.
-MAX_RATIO = 200
-RATIO_CHECKED_FROM = 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 64  # columns read per row; the widest sheet has 12
-_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _NOT_XLSX = "is not an Excel workbook (.xlsx) or is damaged"
 
 
@@ -84,14 +78,7 @@ def _inspect(file: Path, name: str) -> bool:
     """Refuse what is too big or not a workbook; True if any sheet holds a formula."""
     check_size(file, MAX_FILE_BYTES, "a workbook")
     try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-            _check_members(name, members)
-            return any(
-                _has_formula(archive, m)
-                for m in members
-                if "worksheets/" in m.filename and m.filename.endswith(".xml")
-            )
+        return check_archive(file, name)  # every part within its limit, before openpyxl
     except InvalidInput:
         raise
     except Exception as exc:  # zipfile raises many kinds for a damaged file; all mean the same
@@ -100,39 +87,6 @@ def _inspect(file: Path, name: str) -> bool:
             f"{_NOT_XLSX} ({_reason(exc)}); if it is protected "
             "by a password, save a copy without one",
         ) from None
-
-
-def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_MEMBERS:
-        raise InvalidInput.single(
-            name,
-            f"refused: it holds {len(members):,} files; a workbook "
-            f"has a few dozen (limit {MAX_MEMBERS:,})",
-        )
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InvalidInput.single(
-            name,
-            f"refused: it unpacks to {unpacked:,} bytes; the limit "
-            f"is {MAX_UNPACKED_BYTES:,} bytes (a zip bomb?)",
-        )
-    for m in members:
-        if m.file_size > RATIO_CHECKED_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            ratio = m.file_size // max(m.compress_size, 1)
-            raise InvalidInput.single(
-                name, f"refused: its part {m.filename} is compressed {ratio:,} to 1 (a zip bomb?)"
-            )
-
-
-def _has_formula(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
-    # zipfile stops at the declared size and checks the CRC, so the limits above hold here.
-    tail = b""
-    with archive.open(member) as stream:
-        while chunk := stream.read(1024 * 1024):
-            if _FORMULA.search(tail + chunk):
-                return True
-            tail = chunk[-32:]
-    return False
 
 
 def _reason(exc: BaseException) -> str:
