@@ -4,6 +4,7 @@ account exists. Audit issue 10, finding 5."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -118,3 +119,33 @@ def test_a_link_left_by_a_crashed_process_is_replaced_after_a_while(database_url
     second = create_app(Settings(database_url=database_url))
     assert isinstance(second.state.setup_token, str)
     assert TestClient(second).get(f"/setup/{first.state.setup_token}").status_code == 404
+
+
+def test_two_people_using_the_link_at_once_make_one_owner(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url))
+    token = app.state.setup_token
+    clients = [TestClient(app), TestClient(app)]
+    for client in clients:
+        assert client.get(f"/setup/{token}").status_code == 200
+    start = threading.Barrier(2)
+
+    def use(n: int) -> int:
+        client = clients[n]
+        start.wait()
+        answer = client.post(
+            f"/setup/{token}",
+            data={
+                "email": f"person{n}@acme.test",
+                "password": PASSWORD,
+                "again": PASSWORD,
+                "csrf_token": client.cookies.get("crosource_login_csrf") or "",
+            },
+            follow_redirects=False,
+        )
+        return int(answer.status_code)
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(use, range(2)))
+    assert codes == [303, 404]
+    with app.state.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(User)) == 1
