@@ -5,6 +5,8 @@ benchmarks/bids.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,3 +95,26 @@ def test_a_huge_grid_is_refused_at_the_first_line_too_many(tmp_path: Path) -> No
     with pytest.raises(InvalidInput) as caught:
         load_bids(_grid(tmp_path, 200_000))
     assert len(caught.value.problems) == 1
+
+
+def test_the_cli_refuses_a_bid_over_the_limit(tmp_path: Path) -> None:
+    grid = _grid(tmp_path, MAX_BID_LINES + 1)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crosource",
+            "bids",
+            str(SMALL),
+            "--study",
+            "S1",
+            "--grid",
+            str(grid),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "more than 5,000 lines" in done.stdout + done.stderr
