@@ -17,6 +17,7 @@ from crosource.tasks.backend import make_backend
 from crosource.web import pages, routes
 from crosource.web.body_limits import BodyGate
 from crosource.web.errors import install_handlers, respond
+from crosource.web.security import install_security_headers
 from crosource.web.sessions import SessionMiddleware
 from crosource.web.settings import Settings
 from crosource.web.static_files import install_static
@@ -49,6 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Outsourcing decisions for clinical development: the JSON API.",
         lifespan=lifespan,
+        # /docs is served from this site's own copy of Swagger UI (web/security.py); ReDoc,
+        # which only comes from a CDN, is not offered.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.sessions = sessions
@@ -72,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyGate, factory=sessions, upload_bytes=settings.max_upload_bytes)
     install_handlers(app)
     install_static(app)
+    install_security_headers(app)  # on every response, errors included
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
