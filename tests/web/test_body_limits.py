@@ -3,13 +3,16 @@ their size is announced (Content-Length) or not (chunked). Audit issue 10, findi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette import formparsers
+from starlette.types import Message, Receive, Scope, Send
 
+from crosource.web.body_limits import SIGN_IN_BYTES, BodyGate
 from tests.web.conftest import World
 
 MB = 1_000_000
@@ -134,3 +137,29 @@ def test_an_upload_under_the_cap_still_works(world: World) -> None:
         headers={"X-CSRF-Token": csrf},
     )
     assert answer.status_code == 422  # read and judged, not refused for its size
+
+
+def test_a_streamed_body_is_read_no_further_than_its_cap() -> None:
+    """At the ASGI level: the application asks for every chunk; the gate stops at the cap."""
+    pulled: list[int] = []
+    sent: list[Message] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"read it all"})
+
+    async def receive() -> Message:
+        pulled.append(1)
+        return {"type": "http.request", "body": b"x" * 4096, "more_body": len(pulled) < 1000}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    gate = BodyGate(app, factory=cast(Any, None), upload_bytes=MB)
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/session", "headers": []}
+    asyncio.run(gate(scope, receive, send))
+    assert len(pulled) == SIGN_IN_BYTES // 4096 + 1  # the chunk that went past the cap
+    assert sent[0]["status"] == 413
+    assert b"read it all" not in b"".join(m.get("body", b"") for m in sent)

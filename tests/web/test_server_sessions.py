@@ -12,6 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from crosource.store.tables import Membership, WebSession, utcnow
+from crosource.store.users import create_user
+from crosource.web.app import create_app
+from crosource.web.settings import Settings
 from tests.web.conftest import PASSWORD, World
 
 COOKIE = "crosource_session"
@@ -133,3 +136,14 @@ def test_a_new_api_token_is_shown_in_the_answer_and_never_put_in_a_cookie(world:
         for row in session.scalars(select(WebSession)):
             assert secret not in str(row.data)
     assert secret not in world.client.get(f"/w/{acme}/tokens").text
+
+
+def test_cookies_are_secure_behind_https(database_url: str) -> None:
+    app = create_app(Settings(database_url=database_url, https_only=True))
+    with app.state.sessions.begin() as session:
+        create_user(session, email="ann@acme.test", password=PASSWORD)
+    client = TestClient(app, base_url="https://testserver")
+    assert "secure" in client.get("/login").headers["set-cookie"].lower()
+    answer = client.post("/api/v1/session", json={"email": "ann@acme.test", "password": PASSWORD})
+    cookie = answer.headers["set-cookie"].lower()
+    assert all(part in cookie for part in ("httponly", "samesite=lax", "secure", "max-age=28800"))
