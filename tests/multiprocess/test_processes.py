@@ -21,6 +21,8 @@ from crosource.store.tables import Job, JobPart
 from tests.multiprocess.conftest import Client, Cluster
 from tests.tasks.test_queue import _close
 
+# One cluster for the module: with `pytest -n N --dist loadgroup` its tests stay on one worker.
+pytestmark = pytest.mark.xdist_group("processes")
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "midsize-hybrid.yaml"
 SPLIT = {"kind": "simulate", "draws": 200_000, "seed": 3, "sensitivity_draws": 200}
 WAIT_SECONDS = 90.0
