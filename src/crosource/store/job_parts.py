@@ -13,6 +13,12 @@ from sqlalchemy.orm import Session
 from crosource.store.tables import Job, JobPart, utcnow
 
 
+def lock_job(session: Session, job_id: int) -> None:
+    """Every transaction writing parts locks the job's row first: one order of locks, so that
+    two tasks of a job (a part and its retry, a part and the merge) never wait on each other."""
+    session.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+
+
 def get_part(session: Session, job_id: int, part: int) -> JobPart | None:
     return session.get(JobPart, (job_id, part))
 
@@ -44,6 +50,7 @@ def add_parts(
 
 def start_part(session: Session, row: JobPart, worker: str | None) -> None:
     """Count a start of the part, and show the job's attempts as its most retried part's."""
+    lock_job(session, row.job_id)
     row.state, row.worker, row.started_at = "running", (worker or "")[:200] or None, utcnow()
     row.attempts += 1
     row.done = 0
@@ -57,6 +64,7 @@ def start_part(session: Session, row: JobPart, worker: str | None) -> None:
 
 def record_done(session: Session, job_id: int, part: int, done: int) -> float:
     """Store a part's draws so far; the job's share done over all its parts."""
+    lock_job(session, job_id)
     session.execute(
         update(JobPart).where(JobPart.job_id == job_id, JobPart.part == part).values(done=done)
     )
@@ -69,7 +77,7 @@ def record_done(session: Session, job_id: int, part: int, done: int) -> float:
 def finish_part(session: Session, job_id: int, part: int, summary: bytes) -> bool:
     """Store the part's summaries; True when every part is now done (this caller merges).
     The job's row is locked first, so of two parts finishing at once one sees the other's."""
-    session.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+    lock_job(session, job_id)
     session.execute(
         update(JobPart)
         .where(JobPart.job_id == job_id, JobPart.part == part)
@@ -99,6 +107,7 @@ def summaries(session: Session, job_id: int) -> list[bytes]:
 
 def drop_summaries(session: Session, job_id: int) -> None:
     """Once merged into the result, the parts' summaries are not needed (megabytes each)."""
+    lock_job(session, job_id)
     session.execute(update(JobPart).where(JobPart.job_id == job_id).values(summary=None))
 
 

@@ -221,5 +221,5 @@ def merge(
         stage=reporter.stage,
     )
     with sessions.begin() as session:
+        job_parts.drop_summaries(session, job_id)  # locks the job's row first
         jobs.finish(session, job_id, result)
-        job_parts.drop_summaries(session, job_id)
