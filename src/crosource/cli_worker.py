@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
@@ -52,5 +53,8 @@ def worker(
             "(with SQLite, the web application runs analyses itself)",
         )
     name = name or default_name()
+    # A worker has no pages: its log (each task started and ended, tasks retried) is how an
+    # operator follows it.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     err.print(f"Worker {name} taking analyses from the queue; stop with Ctrl+C.")
     run_worker(url, concurrency=concurrency, queues=queue, name=name, stalled_seconds=stalled_after)
