@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from crosource import catalog
 from crosource.domain.portfolio import Portfolio, Study
 from crosource.engine.evaluate.bids import compare, evaluation_from_bids
-from crosource.engine.recommend.engine import recommend
 from crosource.io.bids_io import COLUMNS
 from crosource.io.errors import InvalidInput
 from crosource.io.excel_cells import csv_text
+from crosource.services.recommendation import recommend_stored
 from crosource.store import evaluations, portfolios, rfps
 from crosource.store.tables import EvaluationRecord, Rfp
 
@@ -56,10 +56,12 @@ def questionnaire(session: Session, rfp: Rfp) -> list[dict[str, str]]:
     """The catalog's questions that the sponsor's needs call for (all of them when none does)."""
     everything = catalog.load("provider_questions")["questions"]
     try:
-        portfolio = portfolios.load(
+        record = portfolios.get_record(
             session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
         )
-        asked = set(recommend(portfolio).questions_for_providers)
+        # The recommendation of this version is usually made already (and costs a second or
+        # more to make): every view of the RFP and the portal shares it.
+        asked = set(recommend_stored(session, record=record).result.questions_for_providers)
     except (InvalidInput, ValueError, KeyError):
         asked = set()
     chosen = [q for q in everything if q["text"] in asked] or everything
