@@ -196,3 +196,35 @@ def test_the_queue_schema_is_made_once_beside_the_tables(engine: Engine) -> None
         assert connection.scalar(text("SELECT to_regclass('public.procrastinate_jobs')")) is None
         context = MigrationContext.configure(connection, opts={"include_name": include_name})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_processes_starting_together_make_the_queue_schema_once(pg_url: str) -> None:
+    """Four starters at once on a new database: one makes the schema, the others find it (the
+    check once read the catalog cache, stale after waiting for the lock, and three failed)."""
+    import threading
+
+    from crosource.tasks.queue import ensure_schema
+
+    engines = [make_engine(pg_url) for _ in range(4)]
+    for made in engines[:1]:
+        upgrade(made)
+    barrier = threading.Barrier(len(engines))
+    made_it: list[bool] = []
+    errors: list[BaseException] = []
+
+    def start(made: Engine) -> None:
+        barrier.wait()
+        try:
+            made_it.append(ensure_schema(made))
+        except BaseException as exc:  # the failure under test; reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(made,)) for made in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for made in engines:
+        made.dispose()
+    assert errors == []
+    assert sorted(made_it) == [False, False, False, True]

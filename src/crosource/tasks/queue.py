@@ -36,7 +36,16 @@ def driver_connection(session: Session) -> Any:
 
 
 def _applied(connection: Connection) -> bool:
-    return connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is not None
+    # A query of pg_class reads the statement's snapshot; to_regclass() reads the catalog cache,
+    # which does not see a table another process committed while this one waited for the
+    # advisory lock (advisory locks do not refresh that cache), so all but one starter failed.
+    found = connection.scalar(
+        text(
+            "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relname = 'procrastinate_jobs' AND n.nspname = current_schema())"
+        )
+    )
+    return bool(found)
 
 
 def ensure_schema(engine: Engine) -> bool:
