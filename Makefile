@@ -52,7 +52,7 @@ typecheck: install
 	$(BIN)/mypy
 
 test: system lint typecheck
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lock:
 	$(BIN)/python -m pip freeze --all --exclude-editable | grep -vE '^(crosource|pip)==' > requirements.lock
