@@ -105,7 +105,7 @@ def targets(ids: dict[str, int]) -> list[tuple[str, str]]:
 
 
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = os.environ | {"CROSOURCE_DATABASE_URL": url, "CROSOURCE_SECRET_KEY": "bench"}
+    env = os.environ | {"CROSOURCE_DATABASE_URL": url}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("crosource")), "serve", "--port", str(port)],
         env=env,

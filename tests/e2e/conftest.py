@@ -44,9 +44,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live(database_url: str) -> Iterator[Live]:
-    app = create_app(
-        Settings(database_url=database_url, secret_key="e2e-secret", job_backend="inprocess")
-    )
+    app = create_app(Settings(database_url=database_url, job_backend="inprocess"))
     examples = examples_folder()
     assert examples is not None
     with app.state.sessions.begin() as session:

@@ -29,7 +29,6 @@ from crosource.store.db import make_engine
 from tests.conftest import POSTGRES_URL, _admin
 
 START_SECONDS = 60.0
-SECRET = "multiprocess-secret"
 OWNER, PASSWORD, WORKSPACE = "owner@multi.test", "correct horse battery staple", "Multi"
 
 
@@ -184,7 +183,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     env = {
         **os.environ,
         "CROSOURCE_DATABASE_URL": url,
-        "CROSOURCE_SECRET_KEY": SECRET,
         "CROSOURCE_JOB_BACKEND": "procrastinate",
         "PYTHONUNBUFFERED": "1",
     }

@@ -45,9 +45,7 @@ class World:
 def world(database_url: str) -> Iterator[World]:
     # Jobs run in this process on both databases here; the queue has tests of its own
     # (tests/tasks, tests/multiprocess).
-    app = create_app(
-        Settings(database_url=database_url, secret_key="test-key", job_backend="inprocess")
-    )
+    app = create_app(Settings(database_url=database_url, job_backend="inprocess"))
     workspaces: dict[str, int] = {}
     with app.state.sessions() as session:
         for email, (space, role, provider) in MEMBERS.items():

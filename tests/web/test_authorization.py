@@ -80,7 +80,7 @@ ROUTES: dict[tuple[str, str], set[str] | None] = {
 
 def _api_routes() -> set[tuple[str, str]]:
     """Every (method, path) the application serves under /api, from its OpenAPI document."""
-    app = create_app(Settings(database_url="sqlite://", secret_key="listing"))
+    app = create_app(Settings(database_url="sqlite://"))
     paths = app.openapi()["paths"]
     return {
         (method.upper(), path)

@@ -16,7 +16,7 @@ def _clash() -> None:
 
 
 def test_a_unique_clash_is_a_conflict_not_a_server_error(tmp_path: Path) -> None:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
     # Two requests creating the same name at once: the later one meets the database's refusal.
     # (GET: a POST from someone not signed in would be refused before reaching the route.)
     app.add_api_route("/api/v1/clash", _clash, methods=["GET"])
@@ -31,7 +31,7 @@ def test_a_unique_clash_is_a_conflict_not_a_server_error(tmp_path: Path) -> None
 
 
 def test_unknown_pages_and_routes_answer_404_in_their_shape(tmp_path: Path) -> None:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
     with TestClient(app) as client:
         api = client.get("/api/v1/nothing-here")
         assert api.status_code == 404 and api.json()["error"]["code"] == "not_found"

@@ -30,7 +30,7 @@ def test_no_template_or_static_file_refers_to_another_site() -> None:
 
 
 def test_scripts_are_served_by_the_application(tmp_path: Path) -> None:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
     with TestClient(app) as client:
         page = client.get("/login")
         scripts = re.findall(r'<script src="([^"]+)"', page.text)
@@ -46,7 +46,7 @@ def test_scripts_are_served_by_the_application(tmp_path: Path) -> None:
 def test_the_api_documentation_is_served_by_the_application(tmp_path: Path) -> None:
     """/docs (Swagger UI) loads its script, style and icon from this site, with no inline
     script (the Content-Security-Policy refuses one); /redoc, which would need a CDN, is gone."""
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
     with TestClient(app) as client:
         page = client.get("/docs")
         assert page.status_code == 200

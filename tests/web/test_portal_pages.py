@@ -99,7 +99,7 @@ def test_upload_and_answer_from_the_pages(seeded: World) -> None:
 
 
 def test_a_grid_over_the_size_limit_is_refused(database_url: str) -> None:
-    app = create_app(Settings(database_url=database_url, secret_key="limit", max_upload_bytes=300))
+    app = create_app(Settings(database_url=database_url, max_upload_bytes=300))
     with app.state.sessions() as session:
         space = create_workspace(session, name="Small").id
         record = portfolios.import_portfolio_file(

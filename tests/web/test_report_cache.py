@@ -122,7 +122,7 @@ def test_a_reused_id_never_serves_another_workspaces_reports(world: World) -> No
 @contextmanager
 def _app_on(url: str) -> Iterator[tuple[TestClient, int]]:
     """An application on its own database with one workspace and its owner, signed in."""
-    app = create_app(Settings(database_url=url, secret_key="test-key"))
+    app = create_app(Settings(database_url=url))
     with app.state.sessions() as session:
         workspace = create_workspace(session, name="Acme")
         user = create_user(session, email="owner@acme.test", password=PASSWORD)

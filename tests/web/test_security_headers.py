@@ -67,7 +67,7 @@ def test_pages_api_static_files_and_errors_carry_the_headers(world: World) -> No
 
 
 def test_an_unexpected_error_carries_the_headers(tmp_path: Path) -> None:
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", secret_key="k"))
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
 
     def broken() -> None:
         raise RuntimeError("a bug")
