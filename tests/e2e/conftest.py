@@ -66,7 +66,9 @@ def live(database_url: str) -> Iterator[Live]:
         thread.join(timeout=15)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and a later test of the same worker calling asyncio.run() would then fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
