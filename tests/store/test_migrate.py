@@ -86,3 +86,30 @@ def test_upgrading_an_sqlite_database_keeps_every_row(tmp_path: object) -> None:
         assert "AUTOINCREMENT" in str(sql)
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     made.dispose()
+
+
+def test_every_table_that_must_not_reuse_ids_is_autoincrement_after_all_migrations(
+    tmp_path: object,
+) -> None:
+    """A later migration that rebuilds a table (SQLite's batch mode) must keep AUTOINCREMENT;
+    0005 once rebuilt `job` without it and job ids came back."""
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from crosource.store.db import make_engine
+
+    assert isinstance(tmp_path, Path)
+    made = make_engine(f"sqlite:///{tmp_path / 'all.db'}")
+    upgrade(made)
+    declared = {
+        name
+        for name, table in Base.metadata.tables.items()
+        if table.dialect_kwargs.get("sqlite_autoincrement")
+    }
+    assert {"job", "bid", "portfolio"} <= declared
+    with made.connect() as connection:
+        rows = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        made_sql = {str(name): str(sql) for name, sql in rows}
+    assert sorted(n for n in declared if "AUTOINCREMENT" not in made_sql[n]) == []
+    made.dispose()

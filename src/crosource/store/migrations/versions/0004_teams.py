@@ -34,14 +34,8 @@ ID_TABLES = (
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        # AUTOINCREMENT can only be given when a table is made: each is rebuilt with its rows
-        # (foreign keys are off during migrations, see crosource.store.migrate).
-        for name in ID_TABLES:
-            with op.batch_alter_table(
-                name, recreate="always", table_kwargs={"sqlite_autoincrement": True}
-            ):
-                pass
+    # Changes that rebuild a table on SQLite come first: a rebuild forgets AUTOINCREMENT unless
+    # told (later migrations pass NO_REUSE to every batch operation on these tables).
     with op.batch_alter_table("job") as job:
         job.add_column(sa.Column("cancel_requested_at", WHEN, nullable=True))
         job.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
@@ -55,6 +49,14 @@ def upgrade() -> None:
     with op.batch_alter_table("bid") as bid:
         bid.alter_column("status", server_default=None)
         bid.alter_column("status_reason", server_default=None)
+    if op.get_bind().dialect.name == "sqlite":
+        # AUTOINCREMENT can only be given when a table is made: each is rebuilt with its rows
+        # (foreign keys are off during migrations, see crosource.store.migrate).
+        for name in ID_TABLES:
+            with op.batch_alter_table(
+                name, recreate="always", table_kwargs={"sqlite_autoincrement": True}
+            ):
+                pass
     op.create_table(
         "web_session",
         sa.Column("key_hash", sa.String(length=64), nullable=False),

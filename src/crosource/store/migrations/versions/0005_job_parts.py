@@ -16,15 +16,17 @@ branch_labels = None
 depends_on = None
 
 WHEN = sa.DateTime(timezone=True)
+# A batch operation that rebuilds an SQLite table must say AUTOINCREMENT again, or ids come back.
+NO_REUSE = {"sqlite_autoincrement": True}
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("job") as job:
+    with op.batch_alter_table("job", table_kwargs=NO_REUSE) as job:
         job.add_column(
             sa.Column("runner", sa.String(length=16), nullable=False, server_default="inprocess")
         )
         job.add_column(sa.Column("queue_id", sa.BigInteger(), nullable=True))
-    with op.batch_alter_table("job") as job:
+    with op.batch_alter_table("job", table_kwargs=NO_REUSE) as job:
         job.alter_column("runner", server_default=None)
     op.create_table(
         "job_part",
@@ -49,6 +51,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("job_part")
-    with op.batch_alter_table("job") as job:
+    with op.batch_alter_table("job", table_kwargs=NO_REUSE) as job:
         job.drop_column("queue_id")
         job.drop_column("runner")
