@@ -61,20 +61,32 @@ def _set_up(base: str, token: str) -> httpx.Response:
     return browser.post(f"/setup/{token}", data=fields)
 
 
-def test_one_setup_link_for_the_database_usable_on_either_process(pair: Cluster) -> None:
+@pytest.fixture(scope="module")
+def owner(pair: Cluster) -> str:
+    """The first owner, made through the setup link on the process that did not print it (the
+    link is the database's, not a process's). A fixture, since xdist may run tests in any order."""
     links = _printed_links(pair)
     assert len(links) == 1, pair.logs()  # the other process says a link was printed
     ((printer, token),) = links.items()
-    other = next(name for name in pair.processes if name != printer)
-    assert "Another crosource process" in pair.processes[other].tail(200)
-    # Used on the process that did not print it: the link is the database's, not a process's.
-    made = _set_up(pair.webs[0 if other == "web1" else 1], token)
+    made = _set_up(pair.webs[1 if printer == "web1" else 0], token)
     assert made.status_code == 303, made.text
-    for base in pair.webs:  # dead on both once an account exists
-        assert _set_up(base, token).status_code == 404
+    return token
 
 
-def test_a_session_made_on_one_process_works_and_ends_on_the_other(pair: Cluster) -> None:
+def test_one_setup_link_for_the_database_usable_on_either_process(
+    pair: Cluster, owner: str
+) -> None:
+    links = _printed_links(pair)
+    assert list(links.values()) == [owner]
+    other = next(name for name in pair.processes if name not in links)
+    assert "Another crosource process" in pair.processes[other].tail(200)
+    for base in pair.webs:  # used once: dead on both processes
+        assert _set_up(base, owner).status_code == 404
+
+
+def test_a_session_made_on_one_process_works_and_ends_on_the_other(
+    pair: Cluster, owner: str
+) -> None:
     first = httpx.Client(base_url=pair.webs[0], timeout=30)
     answer = first.post("/api/v1/session", json={"email": EMAIL, "password": PASSWORD})
     assert answer.status_code == 200, answer.text
@@ -87,7 +99,7 @@ def test_a_session_made_on_one_process_works_and_ends_on_the_other(pair: Cluster
     assert second.get("/api/v1/me").status_code == 401
 
 
-def test_the_sign_in_throttle_counts_attempts_on_both_processes(pair: Cluster) -> None:
+def test_the_sign_in_throttle_counts_attempts_on_both_processes(pair: Cluster, owner: str) -> None:
     """Five tries per email and address in 15 minutes (docs/web.md), wherever they land."""
     stranger = "someone-else@team.test"  # not the owner: the owner's own sign-in stays open
     statuses = []
