@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crosource.store import jobs, rfps
+from crosource.store import jobs
 from crosource.store.tables import BidRecord, Job, PortfolioRecord, Rfp, utcnow
 
 RECENT_DAYS = 14  # assumption: failures older than two weeks are no longer news
@@ -35,9 +35,11 @@ def attention_items(session: Session, *, workspace_id: int) -> list[Attention]:
                     f"{base}/jobs/{job.id}",
                 )
             )
-    records = list(
-        session.scalars(select(PortfolioRecord).where(PortfolioRecord.workspace_id == workspace_id))
-    )
+    records = session.execute(
+        select(PortfolioRecord.id, PortfolioRecord.name).where(
+            PortfolioRecord.workspace_id == workspace_id
+        )
+    ).all()
     analysed = set(
         session.scalars(
             select(Job.portfolio_id).where(
@@ -58,9 +60,12 @@ def attention_items(session: Session, *, workspace_id: int) -> list[Attention]:
         select(Rfp).where(Rfp.workspace_id == workspace_id, Rfp.status == "open")
     )
     for rfp in open_rfps:
-        # Questionnaire answers alone are not a bid: only a record with a grid's lines counts.
-        query = select(BidRecord).where(BidRecord.rfp_id == rfp.id)
-        received = {b.provider_id for b in session.scalars(query) if rfps.has_bid(b)}
+        # Questionnaire answers alone are not a bid: only a record with a grid's lines counts
+        # (counted by the database: a bid may hold 5,000 lines).
+        query = select(BidRecord.provider_id).where(
+            BidRecord.rfp_id == rfp.id, func.json_array_length(BidRecord.lines) > 0
+        )
+        received = set(session.scalars(query))
         missing = [p for p in rfp.invited if p not in received]
         if missing:
             items.append(

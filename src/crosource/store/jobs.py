@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from crosource.store.errors import Conflict
 from crosource.store.scoped import in_workspace
@@ -83,8 +83,13 @@ def list_jobs(
     kind: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    with_results: bool = False,
 ) -> list[Job]:
+    """The newest runs first. Their results (up to megabytes each) are left out unless asked
+    for: listings show states and settings, and pages listing runs are viewed often."""
     query = select(Job).where(Job.workspace_id == workspace_id)
+    if not with_results:
+        query = query.options(defer(Job.result))
     if portfolio_id is not None:
         query = query.where(Job.portfolio_id == portfolio_id)
     if kind is not None:

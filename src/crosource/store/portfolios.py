@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from crosource.domain.portfolio import Portfolio
 from crosource.domain.validation import validate_portfolio
@@ -81,7 +81,15 @@ def load(session: Session, *, workspace_id: int, portfolio_id: int) -> Portfolio
 def list_records(
     session: Session, *, workspace_id: int, limit: int = 100, offset: int = 0
 ) -> list[PortfolioRecord]:
-    return by_name(session, PortfolioRecord, workspace_id=workspace_id, limit=limit, offset=offset)
+    # Without their documents (the large example's is ~0.5 MB): listings show names and counts.
+    return by_name(
+        session,
+        PortfolioRecord,
+        workspace_id=workspace_id,
+        limit=limit,
+        offset=offset,
+        options=(defer(PortfolioRecord.document),),
+    )
 
 
 def replace_document(

@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.interfaces import ORMOption
 
 from crosource.store.errors import Conflict, NotFound
 from crosource.store.tables import EvaluationRecord, Job, Membership, PortfolioRecord, Rfp
@@ -69,11 +70,19 @@ def check_version(
 
 
 def by_name(
-    session: Session, model: type[Named], *, workspace_id: int, limit: int, offset: int
+    session: Session,
+    model: type[Named],
+    *,
+    workspace_id: int,
+    limit: int,
+    offset: int,
+    options: tuple[ORMOption, ...] = (),
 ) -> list[Named]:
-    """A page of the workspace's rows of this kind, in the order of their names."""
+    """A page of the workspace's rows of this kind, in the order of their names (with loader
+    options such as columns left out)."""
     query = (
         select(model)
+        .options(*options)
         .where(model.workspace_id == workspace_id)
         .order_by(model.name)
         .limit(limit)

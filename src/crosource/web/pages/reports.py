@@ -28,7 +28,12 @@ LOOKED_AT = 50  # the newest runs searched for the latest one with a result
 
 def _latest(session: Session, workspace_id: int, portfolio_id: int, kind: str) -> Job | None:
     found = jobs.list_jobs(
-        session, workspace_id=workspace_id, portfolio_id=portfolio_id, kind=kind, limit=LOOKED_AT
+        session,
+        workspace_id=workspace_id,
+        portfolio_id=portfolio_id,
+        kind=kind,
+        limit=LOOKED_AT,
+        with_results=True,
     )
     return next((j for j in found if runs.has_result(j)), None)
 
