@@ -88,6 +88,12 @@ def svg(spec: Spec) -> str:
     return text.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
+# Checking every spec against the Vega-Lite schema took a third of a chart's time (and tens of
+# milliseconds of a page with charts) for specs that only this module makes; the tests turn it on
+# (tests/report/test_chart_specs.py) so that a malformed spec still fails there.
+CHECK_SPECS = False
+
+
 def _finish(chart: alt.TopLevelMixin) -> Spec:
     styled = (
         chart.configure(font="Helvetica, Arial, sans-serif")
@@ -101,7 +107,7 @@ def _finish(chart: alt.TopLevelMixin) -> Spec:
         )
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=4)
     )
-    spec: Spec = styled.to_dict()
+    spec: Spec = styled.to_dict(validate=CHECK_SPECS)
     return spec
 
 
