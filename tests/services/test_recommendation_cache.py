@@ -94,3 +94,18 @@ def test_views_arriving_together_compute_once() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(lambda _: cache.get(key, make), range(4)))
     assert made == [1] and all(answer is answers[0] for answer in answers)
+
+
+def test_an_rfps_report_key_holds_the_bids_it_shows(session: Session) -> None:
+    """The RFP page's comparison is kept per RFP and per set of bids: a bid set aside, changed
+    or added is another key, the same bids the same key."""
+    from crosource.services.report_cache import rfp_key
+
+    record = _stored(session)
+    bids = ["S1", ["meridian", [{"unit_price_usd": 1}], {}, "received"]]
+    key = rfp_key(session, record, 5, bids, "rfp.fragment")
+    assert key == rfp_key(session, record, 5, list(bids), "rfp.fragment")
+    rejected = ["S1", ["meridian", [{"unit_price_usd": 1}], {}, "rejected"]]
+    assert key != rfp_key(session, record, 5, rejected, "rfp.fragment")
+    assert key != rfp_key(session, record, 6, bids, "rfp.fragment")
+    assert key.kind != portfolio_key(session, record, "recommendation").kind

@@ -86,6 +86,20 @@ def job_key(session: Session, record: PortfolioRecord, job: Job, kind: str) -> K
     )
 
 
+def rfp_key(session: Session, record: PortfolioRecord, rfp_id: int, content: Any, kind: str) -> Key:
+    """The key of an RFP's report: its portfolio as stored now and the bids it shows (`content`,
+    hashed with the document). `job_id` holds the RFP's id; `kind` keeps it apart from runs."""
+    return Key(
+        database=database_of(session),
+        workspace_id=record.workspace_id,
+        portfolio_id=record.id,
+        version=record.version,
+        kind=kind,
+        job_id=rfp_id,
+        digest=digest(record.document, content),
+    )
+
+
 class ReportCache:
     """The last few reports made (least recently used dropped first). Requests arriving
     together for a report not yet made wait for one making of it instead of each making it."""

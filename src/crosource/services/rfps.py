@@ -19,7 +19,10 @@ from crosource.engine.evaluate.bids import compare, evaluation_from_bids
 from crosource.io.bids_io import COLUMNS
 from crosource.io.errors import InvalidInput
 from crosource.io.excel_cells import csv_text
+from crosource.report.bids_html import bids_html
+from crosource.report.templating import fragment
 from crosource.services.recommendation import recommend_stored
+from crosource.services.report_cache import cached, rfp_key
 from crosource.store import evaluations, portfolios, rfps
 from crosource.store.tables import EvaluationRecord, Rfp
 
@@ -95,6 +98,26 @@ def comparison(session: Session, rfp: Rfp) -> dict[str, Any] | None:
     )
     study = study_of(portfolio, rfp.study_id)
     return compare(portfolio, study, [rfps.to_bid(a) for a in answers])
+
+
+def comparison_fragment(session: Session, rfp: Rfp) -> str | None:
+    """The comparison as a report fragment for the RFP page, made once for a portfolio version
+    and a set of bids (rendering it took most of the page's time); None without bids."""
+    answers = [a for a in rfps.answers_of(session, rfp_id=rfp.id) if rfps.is_received(a)]
+    if not answers:
+        return None
+    record = portfolios.get_record(
+        session, workspace_id=rfp.workspace_id, portfolio_id=rfp.portfolio_id
+    )
+    shown = [rfp.study_id] + [[a.provider_id, a.lines, a.assumptions, a.status] for a in answers]
+
+    def make() -> str:
+        result = comparison(session, rfp)
+        assert result is not None  # the same received bids as above
+        with fragment():
+            return bids_html(result)
+
+    return cached(rfp_key(session, record, rfp.id, shown, "rfp.fragment"), make)
 
 
 def evaluate_bids(session: Session, rfp: Rfp, actor_id: int | None) -> EvaluationRecord:

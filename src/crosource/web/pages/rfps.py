@@ -10,8 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from crosource.io.errors import InvalidInput
-from crosource.report.bids_html import bids_html
-from crosource.report.templating import fragment
 from crosource.services import rfps as service
 from crosource.store import portfolios, rfps
 from crosource.store.errors import NotFound
@@ -145,10 +143,8 @@ def _detail_page(
     problems = list(problems or [])
     report = None
     try:
-        result = service.comparison(session, rfp)
-        if result is not None:
-            with fragment():
-                report = markup(bids_html(result))
+        made = service.comparison_fragment(session, rfp)
+        report = markup(made) if made is not None else None
     except InvalidInput as exc:
         problems += exc.details()
     record = portfolios.get_record(
