@@ -60,44 +60,34 @@ def digest(*content: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def portfolio_key(session: Session, record: PortfolioRecord, kind: str) -> Key:
-    """The key of a report of the portfolio as it is stored now."""
+def _key(session: Session, record: PortfolioRecord, kind: str, of: int, *content: Any) -> Key:
+    """The key of a report shown with its portfolio as stored now: `of` is the run's or the RFP's
+    id (0 for the portfolio's own report) and `content` what else the report shows."""
     return Key(
         database=database_of(session),
         workspace_id=record.workspace_id,
         portfolio_id=record.id,
         version=record.version,
         kind=kind,
-        job_id=0,
-        digest=digest(record.document),
+        job_id=of,
+        digest=digest(record.document, *content),
     )
+
+
+def portfolio_key(session: Session, record: PortfolioRecord, kind: str) -> Key:
+    """The key of a report of the portfolio as it is stored now."""
+    return _key(session, record, kind, 0)
 
 
 def job_key(session: Session, record: PortfolioRecord, job: Job, kind: str) -> Key:
-    """The key of a run's report, shown with its portfolio as stored now."""
-    return Key(
-        database=database_of(session),
-        workspace_id=job.workspace_id,
-        portfolio_id=record.id,
-        version=record.version,
-        kind=kind,
-        job_id=job.id,
-        digest=digest(record.document, job.kind, job.request, job.result),
-    )
+    """The key of a run's report (a run belongs to its portfolio's workspace)."""
+    return _key(session, record, kind, job.id, job.kind, job.request, job.result)
 
 
 def rfp_key(session: Session, record: PortfolioRecord, rfp_id: int, content: Any, kind: str) -> Key:
-    """The key of an RFP's report: its portfolio as stored now and the bids it shows (`content`,
-    hashed with the document). `job_id` holds the RFP's id; `kind` keeps it apart from runs."""
-    return Key(
-        database=database_of(session),
-        workspace_id=record.workspace_id,
-        portfolio_id=record.id,
-        version=record.version,
-        kind=kind,
-        job_id=rfp_id,
-        digest=digest(record.document, content),
-    )
+    """The key of an RFP's report: the bids it shows (`content`) beside the document; `kind`
+    keeps it apart from runs' reports."""
+    return _key(session, record, kind, rfp_id, content)
 
 
 class ReportCache:
