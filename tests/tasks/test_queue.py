@@ -23,19 +23,15 @@ from crosource.store.workspaces import create_workspace
 from crosource.tasks.backend import BackendError, choose
 from crosource.tasks.queue import QueueBackend
 from crosource.tasks.worker import rescue_stalled, worker_app
-from tests.conftest import POSTGRES_URL, _admin
+from tests.conftest import postgres_schema
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "emerging-biotech.yaml"
 
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        _admin(f'DROP SCHEMA "{schema}" CASCADE')
+    with postgres_schema() as url:
+        yield url
 
 
 @pytest.fixture
